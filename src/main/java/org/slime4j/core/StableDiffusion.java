@@ -1,0 +1,130 @@
+package org.slime4j.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slime4j.core.clip.ClipTextModel;
+import org.slime4j.core.clip.ClipTokenizer;
+import org.slime4j.core.config.ClipTextConfig;
+import org.slime4j.core.config.SchedulerConfig;
+import org.slime4j.core.config.UNetConfig;
+import org.slime4j.core.config.VaeConfig;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Engines;
+import org.slime4j.core.model.ModelFolder;
+import org.slime4j.core.schedule.NoiseSchedule;
+import org.slime4j.core.unet.UNet2DConditionModel;
+import org.slime4j.core.vae.AutoencoderKL;
+import org.slime4j.core.weights.SafeTensors;
+import org.slime4j.core.weights.WeightStore;
+
+/**
+ * The parts of Stable Diffusion that SLiMe uses, loaded from one model folder onto one device: tokenizer, CLIP text
+ * encoder, VAE encoder, UNet and noise schedule. Weights live in one manager until {@link #close()}.
+ *
+ * <pre>{@code
+ * try (StableDiffusion sd = StableDiffusion.load(Path.of("models/sd-2-1-base"), DeviceChoice.AUTO)) {
+ *     try (NDManager step = sd.manager().newSubManager()) { ... sd.unet().forward(...) ... }
+ * }
+ * }</pre>
+ *
+ * <p>The models are thread-safe once loaded; each caller works in its own sub-manager.
+ */
+public final class StableDiffusion implements AutoCloseable {
+    private final ModelFolder folder;
+    private final NDManager manager;
+    private final ClipTokenizer tokenizer;
+    private final ClipTextModel textEncoder;
+    private final AutoencoderKL vae;
+    private final UNet2DConditionModel unet;
+    private final NoiseSchedule schedule;
+    private final Map<String, Set<String>> unusedWeights;
+
+    private StableDiffusion(ModelFolder folder, NDManager manager, ClipTokenizer tokenizer, ClipTextModel textEncoder,
+                            AutoencoderKL vae, UNet2DConditionModel unet, NoiseSchedule schedule,
+                            Map<String, Set<String>> unusedWeights) {
+        this.folder = folder;
+        this.manager = manager;
+        this.tokenizer = tokenizer;
+        this.textEncoder = textEncoder;
+        this.vae = vae;
+        this.unet = unet;
+        this.schedule = schedule;
+        this.unusedWeights = unusedWeights;
+    }
+
+    /** Loads {@code path} (a diffusers folder or Hugging Face cache entry) onto the chosen device. */
+    public static StableDiffusion load(Path path, DeviceChoice device) throws IOException {
+        ModelFolder folder = ModelFolder.resolve(path);
+        ClipTextConfig textConfig = ClipTextConfig.read(folder.config("text_encoder"));
+        UNetConfig unetConfig = UNetConfig.read(folder.config("unet"));
+        VaeConfig vaeConfig = VaeConfig.read(folder.config("vae"));
+        SchedulerConfig schedulerConfig = SchedulerConfig.read(folder.config("scheduler"));
+        ClipTokenizer tokenizer = ClipTokenizer.load(folder.component("tokenizer"), textConfig.maxPositionEmbeddings());
+        Engines.init();
+        Device d = device.resolve();
+        NDManager manager = NDManager.newBaseManager(d);
+        Map<String, Set<String>> unused = new LinkedHashMap<>();
+        try (SafeTensors te = SafeTensors.open(folder.weights("text_encoder"));
+             SafeTensors va = SafeTensors.open(folder.weights("vae"));
+             SafeTensors un = SafeTensors.open(folder.weights("unet"))) {
+            WeightStore teStore = new WeightStore(te, manager);
+            ClipTextModel textEncoder = new ClipTextModel(teStore, textConfig);
+            WeightStore vaStore = new WeightStore(va, manager);
+            AutoencoderKL vae = new AutoencoderKL(vaStore, vaeConfig);
+            WeightStore unStore = new WeightStore(un, manager);
+            UNet2DConditionModel unet = new UNet2DConditionModel(unStore, unetConfig);
+            unused.put("text_encoder", teStore.unusedKeys());
+            unused.put("vae", vaStore.unusedKeys());
+            unused.put("unet", unStore.unusedKeys());
+            return new StableDiffusion(folder, manager, tokenizer, textEncoder, vae, unet,
+                    new NoiseSchedule(schedulerConfig), unused);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelFolder folder() {
+        return folder;
+    }
+
+    /** The long-lived manager holding the weights; open a sub-manager per step. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ClipTextModel textEncoder() {
+        return textEncoder;
+    }
+
+    public AutoencoderKL vae() {
+        return vae;
+    }
+
+    public UNet2DConditionModel unet() {
+        return unet;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /** Weights in the files that no block used, per component (e.g. the VAE decoder, which SLiMe never runs). */
+    public Map<String, Set<String>> unusedWeights() {
+        return unusedWeights;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

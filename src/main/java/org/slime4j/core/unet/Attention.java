@@ -1,0 +1,84 @@
+package org.slime4j.core.unet;
+
+import ai.djl.ndarray.NDArray;
+import org.slime4j.core.nn.Linear;
+import org.slime4j.core.nn.Nn;
+import org.slime4j.core.weights.WeightStore;
+
+/**
+ * diffusers {@code Attention} (CrossAttention, AttnProcessor) without biases on q/k/v. Its module path (the weight
+ * prefix) is the key under which an {@link AttentionCapture} may take its pre-softmax scores.
+ */
+public final class Attention {
+    private final String path;
+    private final Linear toQ;
+    private final Linear toK;
+    private final Linear toV;
+    private final Linear toOut;
+    private final int heads;
+    private final int dimHead;
+    private final NDArray scale;
+
+    /** @param crossDim channels of the context (= {@code queryDim} for self-attention) */
+    public Attention(WeightStore w, String path, int queryDim, int crossDim, int heads, int dimHead) {
+        int inner = heads * dimHead;
+        this.path = path;
+        this.toQ = new Linear(w, path + ".to_q", queryDim, inner, false);
+        this.toK = new Linear(w, path + ".to_k", crossDim, inner, false);
+        this.toV = new Linear(w, path + ".to_v", crossDim, inner, false);
+        this.toOut = new Linear(w, path + ".to_out.0", inner, queryDim, true);
+        this.heads = heads;
+        this.dimHead = dimHead;
+        this.scale = Nn.constant(w.manager(), Math.pow(dimHead, -0.5));
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** x [B, Q, C], context [B, K, Cc] (null: self-attention) -> [B, Q, C]. */
+    public NDArray forward(NDArray x, NDArray context, AttentionCapture capture) {
+        NDArray source = context == null ? x : context;
+        long b = x.getShape().get(0);
+        NDArray scores;
+        NDArray value;
+        try (NDArray q0 = toQ.forward(x); NDArray q = headToBatch(q0);          // [B*h, Q, d]
+             NDArray k0 = toK.forward(source); NDArray k = headToBatch(k0);     // [B*h, K, d]
+             NDArray kt = k.transpose(0, 2, 1);                                  // [B*h, d, K]
+             NDArray v0 = toV.forward(source);
+             NDArray raw = q.matMul(kt)) {                                       // [B*h, Q, K]
+            value = headToBatch(v0);                                             // [B*h, K, d]
+            scores = raw.mul(scale);                                             // [B*h, Q, K]
+        }
+        NDArray out;
+        try (value; NDArray probs = scores.softmax(-1);                          // [B*h, Q, K]
+             NDArray mixed = probs.matMul(value)) {                              // [B*h, Q, d]
+            out = batchToHead(mixed, b);                                         // [B, Q, h*d]
+        }
+        if (capture.wants(path)) {
+            capture.accept(path, scores);
+        } else {
+            scores.close();
+        }
+        try (out) {
+            return toOut.forward(out);                                           // [B, Q, C]
+        }
+    }
+
+    /** [B, S, h*d] -> [B*h, S, d] (diffusers head_to_batch_dim). */
+    private NDArray headToBatch(NDArray x) {
+        long b = x.getShape().get(0);
+        long s = x.getShape().get(1);
+        try (NDArray split = x.reshape(b, s, heads, dimHead); NDArray t = split.transpose(0, 2, 1, 3)) {
+            return t.reshape(b * heads, s, dimHead);
+        }
+    }
+
+    /** [B*h, S, d] -> [B, S, h*d] (diffusers batch_to_head_dim). */
+    private NDArray batchToHead(NDArray x, long b) {
+        long s = x.getShape().get(1);
+        try (NDArray split = x.reshape(b, heads, s, dimHead); NDArray t = split.transpose(0, 2, 1, 3)) {
+            return t.reshape(b, s, (long) heads * dimHead);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.slime4j.core.unet;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A hook on the UNet's attention layers, keyed by module path as in diffusers
+ * ({@code up_blocks.1.attentions.0.transformer_blocks.0.attn2}). A layer asks {@link #wants} before handing over its
+ * PRE-softmax scaled scores {@code q·kᵀ/√d} of shape {@code [batch·heads, Q, keys]} (batch-major: item 0's heads
+ * first); layers nobody wants keep nothing. The blocks' code does not change with what is captured.
+ */
+public interface AttentionCapture {
+    /** Captures nothing. */
+    AttentionCapture NONE = new AttentionCapture() {
+        @Override
+        public boolean wants(String path) {
+            return false;
+        }
+
+        @Override
+        public void accept(String path, NDArray scores) {
+            throw new IllegalStateException("nothing was requested");
+        }
+    };
+
+    boolean wants(String path);
+
+    /** Receives the scores of a wanted layer; the receiver owns {@code scores} from now on. */
+    void accept(String path, NDArray scores);
+}

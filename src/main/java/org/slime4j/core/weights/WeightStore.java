@@ -1,0 +1,122 @@
+package org.slime4j.core.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The weights of one model component (a safetensors file), handed out by checkpoint key as fp32 arrays owned by
+ * the store's manager, on its device.
+ *
+ * <p>{@link #get(String, long...)} is strict: a missing key or a shape other than the one the block expects is an
+ * error naming the full key, the shapes and the file. Other checkpoint namings are translated in ONE place,
+ * {@link #ALIASES}. {@link #unusedKeys()} lists what was never asked for (e.g. the VAE decoder, which SLiMe does not
+ * use). Not thread-safe while a model is being built; the arrays it returned may be shared afterwards.
+ */
+public final class WeightStore {
+    /**
+     * Key suffixes of older or newer diffusers namings, tried in turn when a key is absent: our blocks ask for the
+     * names on the left (diffusers 0.16's VAE attention), the right-hand side is what later versions write.
+     */
+    static final Map<String, String> ALIASES = Map.of(
+            ".query.", ".to_q.",
+            ".key.", ".to_k.",
+            ".value.", ".to_v.",
+            ".proj_attn.", ".to_out.0.");
+
+    private final SafeTensors file;
+    private final NDManager manager;
+    private final Set<String> used = new TreeSet<>();
+
+    public WeightStore(SafeTensors file, NDManager manager) {
+        this.file = file;
+        this.manager = manager;
+    }
+
+    public Path file() {
+        return file.file();
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public boolean has(String key) {
+        return resolve(key) != null;
+    }
+
+    /**
+     * The tensor {@code key} as fp32, checked against {@code shape}. A linear weight stored as a 1×1 convolution
+     * ({@code [o, i, 1, 1]}) is accepted where {@code [o, i]} is asked for, as diffusers does when loading old VAEs.
+     */
+    public NDArray get(String key, long... shape) {
+        String stored = resolve(key);
+        if (stored == null) {
+            throw new ModelFormatException("Weight '" + key + "' is missing from " + file.file()
+                    + "; the folder does not hold the model its config.json describes.");
+        }
+        TensorInfo info = file.info(stored);
+        long[] have = info.shape();
+        boolean squeezable = shape.length == 2 && have.length == 4 && have[2] == 1 && have[3] == 1
+                && have[0] == shape[0] && have[1] == shape[1];
+        if (!Arrays.equals(have, shape) && !squeezable) {
+            throw new ModelFormatException("Weight '" + key + "' in " + file.file() + " has shape "
+                    + Arrays.toString(have) + " but the config implies " + Arrays.toString(shape) + ".");
+        }
+        used.add(stored);
+        try {
+            return owned(manager, file, stored, new Shape(shape));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read '" + key + "' from " + file.file(), e);
+        }
+    }
+
+    /**
+     * Copies a tensor into memory owned by libtorch. {@code NDManager.create} aliases the Java buffer it is given
+     * (here the file mapping), which must not outlive the mapping nor be kept by autograd: so we duplicate.
+     */
+    static NDArray owned(NDManager manager, SafeTensors file, String name, Shape shape) throws IOException {
+        TensorInfo info = file.info(name);
+        NDArray alias;
+        if (info.dtype() == DType.F32) {
+            ByteBuffer bytes = file.map(name);
+            alias = manager.create(bytes, shape, DataType.FLOAT32);
+        } else {
+            alias = manager.create(file.readFloats(name), shape);
+        }
+        NDArray copy = alias.duplicate();
+        alias.close();
+        return copy;
+    }
+
+    private String resolve(String key) {
+        if (file.tensors().containsKey(key)) {
+            return key;
+        }
+        for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+            if (key.contains(alias.getKey())) {
+                String other = key.replace(alias.getKey(), alias.getValue());
+                if (file.tensors().containsKey(other)) {
+                    return other;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Keys of the file that no block asked for, sorted. */
+    public Set<String> unusedKeys() {
+        Set<String> unused = new TreeSet<>(file.tensors().keySet());
+        unused.removeAll(used);
+        return unused;
+    }
+}
