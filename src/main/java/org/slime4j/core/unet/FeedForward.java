@@ -20,7 +20,7 @@ public final class FeedForward {
     /** [B, S, dim] -> [B, S, dim]. */
     public NDArray forward(NDArray x) {
         try (NDArray both = proj.forward(x);                                     // [B, S, 2*inner]
-             NDList halves = both.split(2, -1);                                  // hidden, gate
+             NDList halves = both.split(2, 2);                                   // hidden, gate
              NDArray gelu = Activation.gelu(halves.get(1));                     // [B, S, inner]
              NDArray gated = halves.get(0).mul(gelu)) {                         // [B, S, inner]
             return out.forward(gated);                                           // [B, S, dim]
