@@ -3,6 +3,7 @@ package org.slime4j.core.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -106,12 +107,11 @@ public final class UNet2DConditionModel {
         try (NDArray i = m.arange(0, half, 1, DataType.FLOAT32);
              NDArray e0 = i.mul((float) -Math.log(10000));
              NDArray e1 = e0.div((float) (half - config.freqShift()));
-             NDArray freqs = e1.exp();                                           // [half]
-             NDArray args = freqs.mul((float) timestep);                         // [half]
-             NDArray sin = args.sin(); NDArray cos = args.cos();
-             NDArray emb = config.flipSinToCos() ? cos.concat(sin) : sin.concat(cos); // [2*half]
-             NDArray row = emb.reshape(1, 2L * half)) {
-            return row.repeat(0, batch);                                         // [B, dim]
+             NDArray freqs = e1.exp(); NDArray row = freqs.reshape(1, half);           // [1, half]
+             NDArray t = m.full(new Shape(batch, 1), (float) timestep);                 // [B, 1]
+             NDArray args = t.mul(row);                                                 // [B, half]
+             NDArray sin = args.sin(); NDArray cos = args.cos()) {
+            return config.flipSinToCos() ? cos.concat(sin, 1) : sin.concat(cos, 1);    // [B, dim]
         }
     }
 }
