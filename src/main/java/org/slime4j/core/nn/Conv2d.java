@@ -10,10 +10,11 @@ import org.slime4j.core.weights.WeightStore;
 /**
  * {@code torch.nn.Conv2d} with bias, square kernel, weights {@code prefix.weight [out, in, k, k]}.
  *
- * <p>Measured here (libtorch 2.7.1 CPU, oneDNN on an AVX-512 CPU): a batch of two or more with more than 16 input
- * channels that are not a multiple of 16 comes back WRONG (errors of order 10 on unit inputs), while a batch of one
- * is right; {@code ONEDNN_MAX_CPU_ISA=AVX2} also avoids it. Stable Diffusion's channel counts are multiples of 16,
- * but other models need not be, so such batches run one item at a time.
+ * <p>Measured here (libtorch 2.7.1 CPU, oneDNN, AVX-512): with a batch of two or more, a convolution whose channel
+ * counts are not multiples of 16 computes WRONG outputs (more than 16 input channels) and wrong or NaN input
+ * gradients (output channels not a multiple of 16, e.g. the UNet's {@code conv_out} to 4 latent channels), while a
+ * batch of one is right. Such convolutions therefore run one batch item at a time; all others (every inner
+ * Stable Diffusion convolution) run batched.
  */
 public final class Conv2d {
     private final NDArray weight;
@@ -27,7 +28,7 @@ public final class Conv2d {
         this.bias = w.get(prefix + ".bias", out);
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(padding, padding);
-        this.batchUnsafe = in > 16 && in % 16 != 0;
+        this.batchUnsafe = in % 16 != 0 || out % 16 != 0;
     }
 
     /** [N, in, H, W] -> [N, out, H', W']. */

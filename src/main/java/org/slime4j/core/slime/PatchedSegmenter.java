@@ -1,0 +1,197 @@
+package org.slime4j.core.slime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.unet.CapturedScores;
+
+/**
+ * The reference's {@code get_patched_masks}: n×n crops of side P cut from the image as given, each squeezed to S,
+ * noised at the test step, one UNet pass with the learned context; per crop the parts whose softmaxed cross map
+ * peaks at or above the threshold are kept, the first kept part is zeroed where not above its mean, WAS maps are
+ * resized to the crop's output size, rescaled to the part's [min, max] and accumulated; labels are the argmax of the
+ * accumulated maps over their counts. No gradients.
+ */
+public final class PatchedSegmenter {
+    private PatchedSegmenter() {
+    }
+
+    /**
+     * @param labels   argmax labels, M×M row-major
+     * @param scores   the accumulated maps over their counts [K, M, M] (0 where a part was never kept)
+     */
+    public record Result(int size, int[] labels, float[] scores) {
+    }
+
+    /**
+     * @param image  RGB in [0, 1], [1, 3, H, W] (S×S in the reference's use)
+     * @param size   M, the output side; S must be a multiple of it
+     * @param trace  when not null, receives per-crop maps by golden name (last crop wins)
+     */
+    public static Result segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o, NDArray image,
+                                 int size, Randomness random, Map<String, float[]> trace) {
+        int k = text.parts();
+        int s = o.workingSize();
+        int l = o.latentSize();
+        int patch = o.effectivePatchSize();
+        int ratio = s / size;
+        if (ratio < 1 || s % size != 0) {
+            throw new IllegalArgumentException("output size " + size + " must divide the working size " + s);
+        }
+        int maskPatch = patch / ratio;
+        float[] accumulator = new float[k * size * size];
+        float[] counts = new float[k * size * size];
+        java.util.Arrays.fill(counts, 1e-7f);
+        long h = image.getShape().get(2);
+        long w = image.getShape().get(3);
+        int n = o.patchesPerSide();
+        long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
+        long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
+        List<String> layers = new ArrayList<>(o.crossLayers());
+        layers.addAll(o.selfLayers());
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                long y0 = i * yStep;
+                long x0 = j * xStep;
+                float[] cross;
+                float[] self;
+                try (NDManager m = sd.manager().newSubManager()) {
+                    NDArray crop = image.get(":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
+                            + Math.min(x0 + patch, w));                          // [1, 3, P, P]
+                    NDArray squeezed = Resize.bilinear(m, crop, s, s);           // [1, 3, S, S]
+                    NDArray eps = random.normal(m, new Shape(1, 4, l, l));
+                    NDArray latents = sd.vae().encodeImages(squeezed, eps);      // [1, 4, L, L]
+                    NDArray noise = random.normal(m, new Shape(1, 4, l, l));
+                    NDArray noisy = sd.schedule().addNoise(latents, noise, o.testT());
+                    List<NDArray> learned = new ArrayList<>();
+                    for (float[] v : vectors) {
+                        learned.add(m.create(v, new Shape(1, text.width())));
+                    }
+                    NDArray context = text.context(m, learned);                  // [2, 77, D]
+                    CapturedScores scores = new CapturedScores(layers);
+                    sd.unet().forward(noisy.concat(noisy, 0), o.testT(), context, scores);
+                    List<NDArray> crossMaps = new ArrayList<>();
+                    for (String path : o.crossLayers()) {
+                        crossMaps.add(AttentionMaps.crossLayer(m, scores.get(path), 1, k, l, true));
+                    }
+                    List<NDArray> selfMaps = new ArrayList<>();
+                    for (String path : o.selfLayers()) {
+                        selfMaps.add(AttentionMaps.selfLayer(m, scores.get(path), l));
+                    }
+                    cross = AttentionMaps.layerMean(crossMaps).toFloatArray();  // [K, L*L]
+                    self = AttentionMaps.layerMean(selfMaps).toFloatArray();    // [Q, L*L]
+                    if (trace != null) {
+                        trace.put("infer.latents", latents.toFloatArray());
+                        trace.put("infer.cross_softmax", cross.clone());
+                        trace.put("infer.self_attention", self.clone());
+                    }
+                }
+                accumulate(cross, self, k, l * l, o.patchThreshold(), maskPatch, size, (int) (y0 / ratio),
+                        (int) (x0 / ratio), accumulator, counts, trace);
+            }
+        }
+        int[] labels = new int[size * size];
+        for (int p = 0; p < size * size; p++) {
+            int best = 0;
+            for (int part = 0; part < k; part++) {
+                int idx = part * size * size + p;
+                accumulator[idx] /= counts[idx];
+                if (accumulator[idx] > accumulator[best * size * size + p]) {
+                    best = part;
+                }
+            }
+            labels[p] = best;
+        }
+        return new Result(size, labels, accumulator);
+    }
+
+    /** One crop's contribution, in Java floats in the reference's order of operations. */
+    private static void accumulate(float[] cross, float[] self, int k, int cells, double threshold, int maskPatch,
+                                   int size, int my, int mx, float[] accumulator, float[] counts,
+                                   Map<String, float[]> trace) {
+        float[] max = new float[k];
+        float[] min = new float[k];
+        List<Integer> kept = new ArrayList<>();
+        for (int part = 0; part < k; part++) {
+            max[part] = Float.NEGATIVE_INFINITY;
+            min[part] = Float.POSITIVE_INFINITY;
+            for (int c = 0; c < cells; c++) {
+                max[part] = Math.max(max[part], cross[part * cells + c]);
+                min[part] = Math.min(min[part], cross[part * cells + c]);
+            }
+            if (max[part] >= (float) threshold) {
+                kept.add(part);
+            }
+        }
+        if (trace != null) {
+            trace.put("infer.max_values", max.clone());
+            trace.put("infer.min_values", min.clone());
+            float[] passed = new float[kept.size()];
+            for (int i = 0; i < passed.length; i++) {
+                passed[i] = kept.get(i);
+            }
+            trace.put("infer.passed_indices", passed);
+        }
+        if (kept.isEmpty()) {
+            return;
+        }
+        float[][] rows = new float[kept.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(cross, kept.get(i) * cells, (kept.get(i) + 1) * cells);
+        }
+        float mean = 0;
+        for (float v : rows[0]) {
+            mean += v;
+        }
+        mean /= cells;
+        for (int c = 0; c < cells; c++) {
+            if (!(rows[0][c] > mean)) {
+                rows[0][c] = 0;
+            }
+        }
+        int side = (int) Math.round(Math.sqrt(cells));
+        for (int i = 0; i < rows.length; i++) {
+            int part = kept.get(i);
+            float[] was = new float[cells];
+            for (int j = 0; j < cells; j++) {
+                float weight = rows[i][j];
+                for (int c = 0; c < cells; c++) {
+                    was[c] += weight * self[j * cells + c];
+                }
+            }
+            float[] resized = JavaResize.bilinear(was, side, side, maskPatch, maskPatch);
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (float v : resized) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            float coef = (hi - lo) / (max[part] - min[part]);
+            if (Float.isNaN(coef) || coef == 0) {
+                coef = 1e-7f;
+            }
+            if (trace != null) {
+                trace.put("infer.was." + part, was);
+                trace.put("infer.was_resized." + part, resized);
+            }
+            for (int y = 0; y < maskPatch && my + y < size; y++) {
+                for (int x = 0; x < maskPatch && mx + x < size; x++) {
+                    int idx = part * size * size + (my + y) * size + mx + x;
+                    accumulator[idx] += resized[y * maskPatch + x] / coef + (min[part] - lo / coef);
+                    counts[idx] += 1;
+                }
+            }
+        }
+        if (trace != null) {
+            float[] keptRows = new float[rows.length * cells];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(rows[i], 0, keptRows, i * cells, cells);
+            }
+            trace.put("infer.cross_kept", keptRows);
+        }
+    }
+}

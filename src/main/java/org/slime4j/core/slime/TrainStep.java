@@ -1,0 +1,169 @@
+package org.slime4j.core.slime;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.nn.Nn;
+import org.slime4j.core.unet.CapturedScores;
+
+/**
+ * One SLiMe training step as the reference's {@code train_step} + {@code training_step} compute it: losses and
+ * their gradients with respect to the learned vectors (the Adam update is the caller's, {@link Adam}).
+ * Thread-compatible: one step at a time per JVM (DJL allows one gradient collector at once).
+ */
+public final class TrainStep {
+    private TrainStep() {
+    }
+
+    /** Losses as floats and d loss / d vector_i, [K-1][D]. */
+    public record Result(float loss1, float loss2, float sdLoss, float loss, float[][] gradients) {
+    }
+
+    /**
+     * @param image   RGB in [0, 1], [1, 3, H, W]; squeezed to S×S when it is not
+     * @param mask    labels 0..K-1 at the latent size, L×L, row-major
+     * @param vaeEps  N(0, 1) of the VAE sample [1, 4, L, L]
+     * @param noise   N(0, 1) diffusion noise [1, 4, L, L]
+     * @param vectors the K-1 learned vectors [K-1][D]
+     * @param trace   when not null, receives intermediate maps by golden name (attached to the image's manager)
+     */
+    public static Result run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
+                             NDArray vaeEps, NDArray noise, float[][] vectors, Map<String, NDArray> trace) {
+        int k = text.parts();
+        int l = o.latentSize();
+        checkMask(mask, l, k);
+        try (NDManager m = sd.manager().newSubManager()) {
+            NDArray squeezed = Resize.bilinear(m, image, o.workingSize(), o.workingSize()); // [1, 3, S, S]
+            NDArray latents = sd.vae().encodeImages(squeezed, vaeEps);           // [1, 4, L, L]
+            NDArray noisy = sd.schedule().addNoise(latents, noise, t);           // [1, 4, L, L]
+            NDArray batch = noisy.concat(noisy, 0);                              // [2, 4, L, L]
+            List<NDArray> learned = new ArrayList<>();
+            for (float[] v : vectors) {
+                NDArray leaf = m.create(v, new Shape(1, text.width())).duplicate(); // [1, D]
+                leaf.setRequiresGradient(true);
+                learned.add(leaf);
+            }
+            float[] weights = pixelWeights(mask, k);
+            NDArray oneHot = m.create(oneHot(mask, k), new Shape(k, l, l)).duplicate(); // [K, L, L]
+            float[] perPixel = new float[mask.length];
+            float weightSum = 0;
+            for (int i = 0; i < mask.length; i++) {
+                perPixel[i] = weights[mask[i]];
+                weightSum += perPixel[i];
+            }
+            NDArray pixelWeight = m.create(perPixel, new Shape(l, l)).duplicate(); // [L, L]
+            NDArray weightTotal = Nn.constant(m, weightSum);
+            NDArray parts = Nn.constant(m, k);
+            NDArray guidance = Nn.constant(m, o.guidanceScale());
+            NDArray sdCoef = Nn.constant(m, o.sdLossCoef());
+            NDArray saCoef = Nn.constant(m, o.selfAttentionLossCoef());
+            NDArray loss1;
+            NDArray loss2;
+            NDArray sdLoss;
+            NDArray loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray context = text.context(m, learned);                      // [2, 77, D]
+                List<String> layers = new ArrayList<>(o.crossLayers());
+                layers.addAll(o.selfLayers());
+                CapturedScores scores = new CapturedScores(layers);
+                NDArray eps = sd.unet().forward(batch, t, context, scores);      // [2, 4, L, L]
+                List<NDArray> cross = new ArrayList<>();
+                for (String path : o.crossLayers()) {
+                    NDArray c = AttentionMaps.crossLayer(m, scores.get(path), 1, k, l, false); // [K, L, L]
+                    cross.add(c);
+                    if (trace != null) {
+                        trace.put("train.layer_cross." + path, c);
+                    }
+                }
+                List<NDArray> self = new ArrayList<>();
+                for (String path : o.selfLayers()) {
+                    NDArray s = AttentionMaps.selfLayer(m, scores.get(path), l); // [Q, L, L]
+                    self.add(s);
+                    if (trace != null) {
+                        trace.put("train.layer_self." + path, s);
+                    }
+                }
+                NDArray logits = AttentionMaps.layerMean(cross);                 // [K, L, L]
+                NDArray selfMap = AttentionMaps.layerMean(self);                 // [Q, L, L]
+                NDArray logp = logits.logSoftmax(0);                             // [K, L, L]
+                NDArray picked = logp.mul(oneHot).sum(new int[] {0});            // [L, L]
+                loss1 = picked.mul(pixelWeight).sum().neg().div(weightTotal);   // weighted-mean cross-entropy
+                NDArray probs = logits.softmax(0);                               // [K, L, L]
+                NDArray was = AttentionMaps.was(probs.reshape(k, (long) l * l), selfMap); // [K, L, L]
+                loss2 = was.sub(oneHot).square().mean().mul(parts);              // MSE × K
+                NDArray eu = eps.get("0:1");                                     // [1, 4, L, L]
+                NDArray et = eps.get("1:2");
+                NDArray guided = eu.add(et.sub(eu).mul(guidance));
+                sdLoss = guided.sub(noise).square().mean();
+                loss = loss1.add(sdLoss.mul(sdCoef)).add(loss2.mul(saCoef));
+                gc.backward(loss);
+                if (trace != null) {
+                    trace.put("train.cross_logits", logits);
+                    trace.put("train.cross_softmax", probs);
+                    trace.put("train.self_attention", selfMap);
+                    trace.put("train.was", was);
+                    trace.put("train.latents", latents);
+                    trace.put("train.noise_pred_both", eps);
+                }
+            }
+            float[][] grads = new float[vectors.length][];
+            for (int i = 0; i < learned.size(); i++) {
+                try (NDArray g = learned.get(i).getGradient()) {
+                    grads[i] = g.toFloatArray();
+                }
+            }
+            if (trace != null) {
+                for (Map.Entry<String, NDArray> e : trace.entrySet()) {
+                    e.setValue(e.getValue().stopGradient());
+                    e.getValue().attach(image.getManager());
+                }
+            }
+            return new Result(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), grads);
+        }
+    }
+
+    /** The reference's class weights: w_k = Σn / (n_k + 1e-6) for present parts, 0 for absent, w_0 = 1. */
+    static float[] pixelWeights(int[] mask, int parts) {
+        long[] counts = new long[parts];
+        for (int v : mask) {
+            counts[v]++;
+        }
+        counts[0] = 0;
+        long sum = 0;
+        for (long c : counts) {
+            sum += c;
+        }
+        float[] w = new float[parts];
+        for (int i = 1; i < parts; i++) {
+            w[i] = counts[i] > 0 ? (float) sum / ((float) counts[i] + 1e-6f) : 0f;
+        }
+        w[0] = 1f;
+        return w;
+    }
+
+    static float[] oneHot(int[] mask, int parts) {
+        float[] out = new float[parts * mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            out[mask[i] * mask.length + i] = 1f;
+        }
+        return out;
+    }
+
+    static void checkMask(int[] mask, int size, int parts) {
+        if (mask.length != size * size) {
+            throw new IllegalArgumentException("training mask has " + mask.length + " labels, expected " + size
+                    + "×" + size + " (the latent size)");
+        }
+        for (int v : mask) {
+            if (v < 0 || v >= parts) {
+                throw new IllegalArgumentException("training mask has label " + v + ", expected 0.." + (parts - 1));
+            }
+        }
+    }
+}
