@@ -1,0 +1,30 @@
+package org.slime4j.core.slime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * An RGB image with values in [0, 1], planar {@code [3, height, width]} row-major: the form SLiMe feeds to the VAE.
+ * The array is not copied; treat it as immutable.
+ */
+public record RgbImage(int width, int height, float[] data) {
+    public RgbImage {
+        if (width <= 0 || height <= 0 || data.length != 3 * width * height) {
+            throw new IllegalArgumentException("RGB image " + width + "×" + height + " needs " + 3 * width * height
+                    + " values, got " + data.length);
+        }
+    }
+
+    /** [1, 3, H, W] in {@code m}, owned by libtorch. */
+    public NDArray toArray(NDManager m) {
+        try (NDArray alias = m.create(data, new Shape(1, 3, height, width))) {
+            return alias.duplicate();
+        }
+    }
+
+    /** The value of channel {@code c} at (x, y). */
+    public float get(int c, int x, int y) {
+        return data[(c * height + y) * width + x];
+    }
+}

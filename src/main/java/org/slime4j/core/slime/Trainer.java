@@ -1,0 +1,136 @@
+package org.slime4j.core.slime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slime4j.core.StableDiffusion;
+
+/**
+ * SLiMe's training loop: epochs over the (image, mask) pairs, one {@link TrainStep} and one {@link Adam} update per
+ * pair, augmentation as the reference (when on), validation after each epoch with the best mean IoU kept (ties go
+ * to the later epoch, as the reference's {@code >=}). Cancellation is checked between steps and returns the best
+ * result so far. Not thread-safe; one run at a time per JVM (a DJL gradient collector is global).
+ */
+public final class Trainer {
+    /** One annotated image: RGB in [0, 1] and labels 0..K-1 of the same size. */
+    public record Pair(RgbImage image, LabelImage mask) {
+        public Pair {
+            if (image.width() != mask.width() || image.height() != mask.height()) {
+                throw new IllegalArgumentException("image " + image.width() + "×" + image.height()
+                        + " and mask " + mask.width() + "×" + mask.height() + " differ in size");
+            }
+        }
+    }
+
+    /** What a training step reports. {@code checkLabels} is null unless {@link Settings#checkEveryStep}. */
+    public record StepReport(int epoch, int step, int t, TrainStep.Result result, float[][] vectorsAfter,
+                             int[] checkLabels, double trainIou) {
+    }
+
+    /** Called after every step and every epoch; {@code validationIou} is NaN without validation images. */
+    public interface Listener {
+        default void step(StepReport report) {
+        }
+
+        default void epoch(int epoch, double meanLoss, double validationIou, boolean best) {
+        }
+    }
+
+    /**
+     * @param checkEveryStep segment the training image at L×L inside each step (before the update) and report its
+     *                       IoU, as the reference logs it; costs one UNet pass and two random draws per step
+     */
+    public record Settings(boolean checkEveryStep) {
+        public static Settings defaults() {
+            return new Settings(false);
+        }
+    }
+
+    /** The outcome: the kept vectors (best validation epoch, else the last), and how far the run got. */
+    public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, boolean cancelled) {
+    }
+
+    private Trainer() {
+    }
+
+    public static Outcome train(StableDiffusion sd, TextContext text, SlimeOptions o, List<Pair> pairs,
+                                List<Pair> validation, Randomness random, Settings settings, Listener listener,
+                                BooleanSupplier cancelled) {
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("training needs at least one annotated image");
+        }
+        int k = text.parts();
+        int l = o.latentSize();
+        float[][] vectors = text.initialVectors();
+        float[][] best = copy(vectors);
+        int bestEpoch = 0;
+        double bestIou = Double.NEGATIVE_INFINITY;
+        Adam adam = new Adam(o.learningRate(), k - 1, text.width());
+        Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k) : null;
+        int step = 0;
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+            double lossSum = 0;
+            for (Pair pair : pairs) {
+                if (cancelled.getAsBoolean()) {
+                    return new Outcome(bestIou > Double.NEGATIVE_INFINITY ? best : vectors, epoch - 1, bestEpoch,
+                            bestIou, true);
+                }
+                Pair sample = augmentation == null ? pair : augmentation.apply(pair);
+                int[] mask = sample.mask().resizeNearest(l, l).labels();
+                step++;
+                try (NDManager m = sd.manager().newSubManager()) {
+                    NDArray image = sample.image().toArray(m);
+                    int t = random.timestep(o.trainTMin(), o.trainTMax());
+                    NDArray eps = random.normal(m, new Shape(1, 4, l, l));
+                    NDArray noise = random.normal(m, new Shape(1, 4, l, l));
+                    TrainStep.Result r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors, null);
+                    int[] check = null;
+                    double iou = Double.NaN;
+                    if (settings.checkEveryStep()) {
+                        check = PatchedSegmenter.segment(sd, text, vectors, o, image, l, random, null).labels();
+                        iou = LabelImage.meanIou(check, mask, k);
+                    }
+                    adam.step(vectors, r.gradients());
+                    lossSum += r.loss();
+                    listener.step(new StepReport(epoch, step, t, r, copy(vectors), check, iou));
+                }
+            }
+            double iou = validation.isEmpty() ? Double.NaN : validate(sd, text, vectors, o, validation, random);
+            boolean improved = !validation.isEmpty() && iou >= bestIou;
+            if (improved) {
+                bestIou = iou;
+                bestEpoch = epoch;
+                best = copy(vectors);
+            }
+            listener.epoch(epoch, lossSum / pairs.size(), iou, improved);
+        }
+        return validation.isEmpty()
+                ? new Outcome(vectors, o.epochs(), o.epochs(), Double.NaN, false)
+                : new Outcome(best, o.epochs(), bestEpoch, bestIou, false);
+    }
+
+    /** Mean IoU of segmenting each validation image at its own mask size (S when larger). */
+    static double validate(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
+                           List<Pair> validation, Randomness random) {
+        double sum = 0;
+        int s = o.workingSize();
+        for (Pair p : validation) {
+            try (NDManager m = sd.manager().newSubManager()) {
+                NDArray image = Resize.bilinear(m, p.image().toArray(m), s, s);
+                PatchedSegmenter.Result r = PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
+                sum += LabelImage.meanIou(r.labels(), p.mask().resizeNearest(s, s).labels(), text.parts());
+            }
+        }
+        return sum / validation.size();
+    }
+
+    static float[][] copy(float[][] v) {
+        float[][] out = new float[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i].clone();
+        }
+        return out;
+    }
+}

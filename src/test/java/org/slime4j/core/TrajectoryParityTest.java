@@ -1,0 +1,180 @@
+package org.slime4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.LabelImage;
+import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.RgbImage;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.TextContext;
+import org.slime4j.core.slime.Trainer;
+import org.slime4j.core.weights.SafeTensors;
+
+/**
+ * 30 consecutive reference training steps (trajectory.safetensors, see trajectory.md) replayed through the
+ * production training loop with the recorded draws: per-step losses and the learned vectors within 1e-4 relative,
+ * check and final masks within 1 % differing pixels, the final score maps within 1e-4 of their maximum.
+ */
+class TrajectoryParityTest {
+    private static final double TOL = 1e-4;
+
+    @Test
+    void thirtyStepsOfTheReferenceLoop() throws Exception {
+        try (SafeTensors traj = SafeTensors.open(Fixture.require().resolve("trajectory.safetensors"));
+             SafeTensors golden = Fixture.golden();
+             StableDiffusion sd = StableDiffusion.load(Fixture.require(), DeviceChoice.CPU)) {
+            Map<String, String> meta = traj.metadata();
+            int steps = Integer.parseInt(meta.get("n_steps"));
+            int k = Integer.parseInt(meta.get("K"));
+            int s = Integer.parseInt(meta.get("S"));
+            int l = Integer.parseInt(meta.get("L"));
+            String[] tRange = meta.get("t_range").split(",");
+            SlimeOptions options = GoldenConfig.options(golden).toBuilder()
+                    .workingSize(s)
+                    .epochs(steps)
+                    .learningRate(Double.parseDouble(meta.get("lr")))
+                    .timesteps(Integer.parseInt(tRange[0]), Integer.parseInt(tRange[1]),
+                            Integer.parseInt(meta.get("test_t")))
+                    .lossCoefficients(Double.parseDouble(meta.get("sd_loss_coef")),
+                            Double.parseDouble(meta.get("self_attention_loss_coef")),
+                            Double.parseDouble(meta.get("guidance_scale")))
+                    .augment(false, 0.8)
+                    .build();
+            assertEquals("none", meta.get("augmentation"));
+            TextContext text = TextContext.encode(sd, k, null);
+            long[] shape = traj.info("traj.input.image").shape();
+            RgbImage image = new RgbImage((int) shape[3], (int) shape[2], traj.readFloats("traj.input.image"));
+            long[] maskShape = traj.info("traj.input.mask").shape();
+            int[] mask = Arrays.stream(traj.readLongs("traj.input.mask")).mapToInt(v -> (int) v).toArray();
+            LabelImage labels = new LabelImage((int) maskShape[1], (int) maskShape[0], mask);
+
+            Recorded draws = new Recorded();
+            long[] ts = traj.readLongs("traj.input.t");
+            int per = 4 * l * l;
+            float[][] inputs = {traj.readFloats("traj.input.train_vae_eps"), traj.readFloats("traj.input.train_noise"),
+                                traj.readFloats("traj.input.check_vae_eps"), traj.readFloats("traj.input.check_noise")};
+            assertEquals("train_vae_eps,train_noise,check_vae_eps,check_noise", meta.get("randn_order_per_step"));
+            for (int i = 0; i < steps; i++) {
+                draws.timestep((int) ts[i]);
+                for (float[] input : inputs) {
+                    draws.normal(Arrays.copyOfRange(input, i * per, (i + 1) * per), 1, 4, l, l);
+                }
+            }
+            List<Trainer.StepReport> reports = new ArrayList<>();
+            Trainer.Outcome outcome = Trainer.train(sd, text, options,
+                    List.of(new Trainer.Pair(image, labels.resizeNearest(image.width(), image.height()))), List.of(),
+                    draws, new Trainer.Settings(true), new Trainer.Listener() {
+                        @Override
+                        public void step(Trainer.StepReport report) {
+                            reports.add(report);
+                        }
+                    }, () -> false);
+            assertEquals(steps, reports.size());
+
+            Map<String, float[]> ours = new HashMap<>();
+            for (String q : List.of("loss", "loss1", "loss2", "sd_loss")) {
+                float[] v = new float[steps];
+                for (int i = 0; i < steps; i++) {
+                    TrainStepValues r = new TrainStepValues(reports.get(i));
+                    v[i] = r.get(q);
+                }
+                ours.put(q, v);
+            }
+            double worstLoss = 0;
+            for (String q : ours.keySet()) {
+                float[] ref = traj.readFloats("traj." + q);
+                for (int i = 0; i < steps; i++) {
+                    double rel = Math.abs(ours.get(q)[i] - ref[i]) / Math.abs(ref[i]);
+                    worstLoss = Math.max(worstLoss, rel);
+                    assertTrue(rel <= TOL, "traj." + q + " step " + (i + 1) + ": " + ours.get(q)[i] + " vs " + ref[i]);
+                }
+            }
+            System.out.printf("parity traj per-step losses (%d steps) max rel = %.3e%n", steps, worstLoss);
+
+            for (String step : meta.get("record_steps").split(",")) {
+                int n = Integer.parseInt(step);
+                float[][] vectors = reports.get(n - 1).vectorsAfter();
+                double diff = 0;
+                double norm = 0;
+                for (int i = 0; i < k - 1; i++) {
+                    float[] ref = traj.readFloats("traj.embedding." + n + "." + i);
+                    for (int j = 0; j < ref.length; j++) {
+                        diff += Math.pow(vectors[i][j] - ref[j], 2);
+                        norm += Math.pow(ref[j], 2);
+                    }
+                    Fixture.assertClose("traj.grad." + n + "." + i, reports.get(n - 1).result().gradients()[i],
+                            traj.readFloats("traj.grad." + n + "." + i), 1e-3);
+                }
+                double rel = Math.sqrt(diff / norm);
+                System.out.printf("parity traj.embedding step %d ||E'-E||/||E|| = %.3e%n", n, rel);
+                assertTrue(rel <= TOL, "embeddings after step " + n + ": " + rel);
+            }
+
+            long[] checks = traj.readLongs("traj.check_final_mask");
+            float[] ious = traj.readFloats("traj.train_mean_iou");
+            long differing = 0;
+            for (int i = 0; i < steps; i++) {
+                int[] check = reports.get(i).checkLabels();
+                boolean same = true;
+                for (int p = 0; p < l * l; p++) {
+                    if (check[p] != checks[i * l * l + p]) {
+                        differing++;
+                        same = false;
+                    }
+                }
+                if (same) {
+                    assertEquals(ious[i], reports.get(i).trainIou(), 1e-5, "train IoU of step " + (i + 1));
+                }
+            }
+            double fraction = differing / (double) (steps * l * l);
+            System.out.printf("parity traj.check_final_mask differing pixels %.4f%n", fraction);
+            assertTrue(fraction <= 0.01, "check masks differ in " + fraction + " of the pixels");
+
+            Recorded finalDraws = new Recorded()
+                    .normal(traj.readFloats("traj.input.final_vae_eps"), 1, 4, l, l)
+                    .normal(traj.readFloats("traj.input.final_noise"), 1, 4, l, l);
+            int size = (int) traj.info("traj.final_mask").shape()[0];
+            assertEquals(Integer.parseInt(meta.get("test_mask_size")), size);
+            try (NDManager m = sd.manager().newSubManager()) {
+                Map<String, float[]> trace = new HashMap<>();
+                PatchedSegmenter.Result r = PatchedSegmenter.segment(sd, text, outcome.vectors(), options,
+                        image.toArray(m), size, finalDraws, trace);
+                finalDraws.assertConsumed();
+                Fixture.assertClose("traj.final_max_values", trace.get("infer.max_values"),
+                        traj.readFloats("traj.final_max_values"), TOL);
+                Fixture.assertClose("traj.final_attention_map", r.scores(), traj.readFloats("traj.final_attention_map"),
+                        TOL);
+                long[] ref = traj.readLongs("traj.final_mask");
+                long off = 0;
+                for (int p = 0; p < ref.length; p++) {
+                    off += r.labels()[p] != ref[p] ? 1 : 0;
+                }
+                System.out.printf("parity traj.final_mask differing pixels %.4f%n", off / (double) ref.length);
+                assertTrue(off <= 0.01 * ref.length, "final mask differs in " + off + " pixels");
+            }
+            draws.assertConsumed();
+        }
+    }
+
+    /** The losses of a step report by the trajectory's names. */
+    private record TrainStepValues(Trainer.StepReport report) {
+        float get(String name) {
+            return switch (name) {
+                case "loss" -> report.result().loss();
+                case "loss1" -> report.result().loss1();
+                case "loss2" -> report.result().loss2();
+                case "sd_loss" -> report.result().sdLoss();
+                default -> throw new IllegalArgumentException(name);
+            };
+        }
+    }
+}
