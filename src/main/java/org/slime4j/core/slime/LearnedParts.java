@@ -1,0 +1,160 @@
+package org.slime4j.core.slime;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slime4j.core.model.ModelIdentity;
+import org.slime4j.core.weights.ModelFormatException;
+import org.slime4j.core.weights.SafeTensors;
+import org.slime4j.core.weights.SafeTensorsWriter;
+import org.slime4j.core.weights.TensorInfo;
+
+/**
+ * What training produces and segmentation needs, stored as a {@code .slime} file (safetensors): the K-1 learned
+ * vectors, the fixed text context, and metadata: part names, base model identity, working size, layers and the other
+ * options, the input-mapping rule, creation time, format version. Immutable.
+ */
+public record LearnedParts(List<String> partNames, float[][] vectors, TextContext text, ModelIdentity baseModel,
+                           SlimeOptions options, String inputMapping, String created) {
+    public static final String FORMAT = "slime";
+    public static final int VERSION = 1;
+    private static final Gson GSON = new Gson();
+
+    public LearnedParts {
+        partNames = List.copyOf(partNames);
+        if (partNames.size() != text.parts() || vectors.length != text.parts() - 1) {
+            throw new IllegalArgumentException(partNames.size() + " part names, " + vectors.length
+                    + " vectors and a context of " + text.parts() + " parts do not agree");
+        }
+    }
+
+    public int parts() {
+        return partNames.size();
+    }
+
+    /** Writes the file atomically; refuses to replace an existing one unless {@code overwrite}. */
+    public void save(Path file, boolean overwrite) throws IOException {
+        int d = text.width();
+        float[] flat = new float[vectors.length * d];
+        for (int i = 0; i < vectors.length; i++) {
+            System.arraycopy(vectors[i], 0, flat, i * d, d);
+        }
+        Map<String, Object> opts = new LinkedHashMap<>();
+        opts.put("test_t", options.testT());
+        opts.put("patch_threshold", options.patchThreshold());
+        opts.put("patches_per_side", options.patchesPerSide());
+        opts.put("patch_size", options.patchSize());
+        opts.put("epochs", options.epochs());
+        opts.put("learning_rate", options.learningRate());
+        opts.put("seed", options.seed());
+        new SafeTensorsWriter()
+                .put("vectors", SafeTensorsWriter.Tensor.floats(flat, vectors.length, d))
+                .put("text", SafeTensorsWriter.Tensor.floats(text.text(), text.length(), d))
+                .put("uncond", SafeTensorsWriter.Tensor.floats(text.uncond(), text.length(), d))
+                .metadata("format", FORMAT)
+                .metadata("format_version", Integer.toString(VERSION))
+                .metadata("part_names", GSON.toJson(partNames))
+                .metadata("base_model", baseModel.name())
+                .metadata("base_model_fingerprint", baseModel.fingerprint())
+                .metadata("working_size", Integer.toString(options.workingSize()))
+                .metadata("cross_layers", GSON.toJson(options.crossLayers()))
+                .metadata("self_layers", GSON.toJson(options.selfLayers()))
+                .metadata("options", GSON.toJson(opts))
+                .metadata("input_mapping", inputMapping)
+                .metadata("created", created == null ? Instant.now().toString() : created)
+                .write(file, overwrite);
+    }
+
+    /** Reads a {@code .slime} file, saying which key or tensor is wrong when it is not one. */
+    public static LearnedParts load(Path file) throws IOException {
+        try (SafeTensors st = SafeTensors.open(file)) {
+            Map<String, String> meta = st.metadata();
+            String format = meta.get("format");
+            if (!FORMAT.equals(format)) {
+                throw bad(file, "is not a SLiMe learned-parts file (metadata 'format' is " + format + ")");
+            }
+            int version = Integer.parseInt(required(file, meta, "format_version"));
+            if (version > VERSION) {
+                throw bad(file, "has format version " + version + "; this plugin reads up to " + VERSION
+                        + ": update the plugin");
+            }
+            List<String> names = GSON.fromJson(required(file, meta, "part_names"),
+                    new TypeToken<List<String>>() { }.getType());
+            TensorInfo v = tensor(file, st, "vectors");
+            TensorInfo t = tensor(file, st, "text");
+            tensor(file, st, "uncond");
+            int d = (int) v.shape()[1];
+            if (v.shape()[0] != names.size() - 1 || t.shape()[1] != d) {
+                throw bad(file, "has " + v.shape()[0] + " vectors of width " + d + " for " + names.size()
+                        + " parts and a context of width " + t.shape()[1]);
+            }
+            float[] flat = st.readFloats("vectors");
+            float[][] vectors = new float[names.size() - 1][];
+            for (int i = 0; i < vectors.length; i++) {
+                vectors[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+            }
+            TextContext text = new TextContext(names.size(), (int) t.shape()[0], d, st.readFloats("text"),
+                    st.readFloats("uncond"));
+            Map<String, Object> opts = GSON.fromJson(required(file, meta, "options"),
+                    new TypeToken<Map<String, Object>>() { }.getType());
+            SlimeOptions options = SlimeOptions.defaults().toBuilder()
+                    .workingSize(Integer.parseInt(required(file, meta, "working_size")))
+                    .layers(GSON.fromJson(required(file, meta, "cross_layers"), new TypeToken<List<String>>() { }.getType()),
+                            GSON.fromJson(required(file, meta, "self_layers"), new TypeToken<List<String>>() { }.getType()))
+                    .timesteps(5, 100, number(opts, "test_t"))
+                    .patches(number(opts, "patches_per_side"), number(opts, "patch_size"),
+                            ((Number) opts.get("patch_threshold")).doubleValue())
+                    .build();
+            return new LearnedParts(names, vectors, text, new ModelIdentity(required(file, meta, "base_model"),
+                    required(file, meta, "base_model_fingerprint")), options,
+                    meta.getOrDefault("input_mapping", "reference"), meta.get("created"));
+        } catch (RuntimeException e) {
+            if (e instanceof ModelFormatException m) {
+                throw m;
+            }
+            throw bad(file, "has unreadable metadata: " + e.getMessage());
+        }
+    }
+
+    /** Empty when this file fits {@code model}; else one line per difference. */
+    public List<String> mismatches(ModelIdentity model, int textWidth) {
+        List<String> out = new ArrayList<>();
+        if (text.width() != textWidth) {
+            out.add("text width: learned " + text.width() + ", base model " + textWidth);
+        }
+        if (!baseModel.fingerprint().equals(model.fingerprint())) {
+            out.add("base model: learned on '" + baseModel.name() + "' (fingerprint " + baseModel.fingerprint()
+                    + "), given '" + model.name() + "' (fingerprint " + model.fingerprint() + ")");
+        }
+        return out;
+    }
+
+    private static int number(Map<String, Object> opts, String key) {
+        return ((Number) opts.get(key)).intValue();
+    }
+
+    private static String required(Path file, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw bad(file, "lacks metadata '" + key + "'");
+        }
+        return v;
+    }
+
+    private static TensorInfo tensor(Path file, SafeTensors st, String name) {
+        if (!st.tensors().containsKey(name)) {
+            throw bad(file, "lacks the tensor '" + name + "'");
+        }
+        return st.info(name);
+    }
+
+    private static ModelFormatException bad(Path file, String what) {
+        return new ModelFormatException("Learned-parts file " + file + " " + what + ".");
+    }
+}

@@ -1,0 +1,116 @@
+package org.slime4j.core.slime;
+
+import ai.djl.ndarray.NDManager;
+import org.slime4j.core.Slime;
+import org.slime4j.core.StableDiffusion;
+
+/**
+ * Segmentation of an image of any size in S×S tiles (see {@link Tiling}): scale, pad by repeating the border, segment
+ * each tile at full working resolution, blend the part scores with tent weights, take the argmax, map back.
+ */
+public final class Tiler {
+    private Tiler() {
+    }
+
+    public static Slime.Segmentation segment(StableDiffusion sd, LearnedParts parts, RgbImage image, Tiling tiling,
+                                             Randomness random, boolean keepScores) {
+        int s = parts.options().workingSize();
+        int k = parts.parts();
+        int sw = Math.max(1, (int) Math.round(image.width() * tiling.scale()));
+        int sh = Math.max(1, (int) Math.round(image.height() * tiling.scale()));
+        int pw = Math.max(sw, s);
+        int ph = Math.max(sh, s);
+        float[] padded = pad(scale(image, sw, sh), sw, sh, pw, ph);
+        float[] acc = new float[k * pw * ph];
+        float[] weightSum = new float[pw * ph];
+        float[] tent = new float[s];
+        for (int i = 0; i < s; i++) {
+            tent[i] = Math.min(i + 1, s - i);
+        }
+        for (int oy : Tiling.origins(ph, s, tiling.overlap())) {
+            for (int ox : Tiling.origins(pw, s, tiling.overlap())) {
+                float[] tile = new float[3 * s * s];
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < s; y++) {
+                        System.arraycopy(padded, (c * ph + oy + y) * pw + ox, tile, (c * s + y) * s, s);
+                    }
+                }
+                PatchedSegmenter.Result r;
+                try (NDManager m = sd.manager().newSubManager()) {
+                    r = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), parts.options(),
+                            new RgbImage(s, s, tile).toArray(m), s, random, null);
+                }
+                for (int y = 0; y < s; y++) {
+                    for (int x = 0; x < s; x++) {
+                        float w = tent[y] * tent[x];
+                        int p = (oy + y) * pw + ox + x;
+                        weightSum[p] += w;
+                        for (int part = 0; part < k; part++) {
+                            acc[part * pw * ph + p] += w * r.scores()[(part * s + y) * s + x];
+                        }
+                    }
+                }
+            }
+        }
+        int[] labels = new int[sw * sh];
+        float[] scores = new float[k * sw * sh];
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                int p = y * pw + x;
+                int best = 0;
+                for (int part = 0; part < k; part++) {
+                    float v = acc[part * pw * ph + p] / weightSum[p];
+                    scores[(part * sh + y) * sw + x] = v;
+                    if (v > scores[(best * sh + y) * sw + x]) {
+                        best = part;
+                    }
+                }
+                labels[y * sw + x] = best;
+            }
+        }
+        int[] out = new LabelImage(sw, sh, labels).resizeNearest(image.width(), image.height()).labels();
+        return new Slime.Segmentation(image.width(), image.height(), out, parts.partNames(),
+                keepScores ? resizeScores(scores, k, sw, sh, image.width(), image.height()) : null);
+    }
+
+    private static float[] scale(RgbImage image, int w, int h) {
+        if (w == image.width() && h == image.height()) {
+            return image.data();
+        }
+        float[] out = new float[3 * w * h];
+        int n = image.width() * image.height();
+        for (int c = 0; c < 3; c++) {
+            float[] plane = java.util.Arrays.copyOfRange(image.data(), c * n, (c + 1) * n);
+            System.arraycopy(JavaResize.bilinear(plane, image.height(), image.width(), h, w), 0, out, c * w * h, w * h);
+        }
+        return out;
+    }
+
+    private static float[] pad(float[] data, int w, int h, int pw, int ph) {
+        if (w == pw && h == ph) {
+            return data;
+        }
+        float[] out = new float[3 * pw * ph];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < ph; y++) {
+                for (int x = 0; x < pw; x++) {
+                    out[(c * ph + y) * pw + x] = data[(c * h + Math.min(y, h - 1)) * w + Math.min(x, w - 1)];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Bilinear resize of K score planes. */
+    public static float[] resizeScores(float[] scores, int k, int w, int h, int outW, int outH) {
+        if (w == outW && h == outH) {
+            return scores;
+        }
+        float[] out = new float[k * outW * outH];
+        for (int part = 0; part < k; part++) {
+            float[] plane = java.util.Arrays.copyOfRange(scores, part * w * h, (part + 1) * w * h);
+            System.arraycopy(JavaResize.bilinear(plane, h, w, outH, outW), 0, out, part * outW * outH, outW * outH);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,212 @@
+package org.slime4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LabelImage;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.RgbImage;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Tiling;
+import org.slime4j.core.slime.Trainer;
+import org.slime4j.core.weights.DType;
+import org.slime4j.core.weights.ModelFormatException;
+
+/** The facade on a tiny random model: training, files, segmentation, tiling, inputs, cancel. Fresh-clone test. */
+class SlimeTest {
+    static final int S = 64;
+    static final List<String> NAMES = List.of("background", "disk", "square");
+    @TempDir
+    static Path tmp;
+    static Slime slime;
+
+    @BeforeAll
+    static void open() throws Exception {
+        slime = Slime.open(TinyModel.write(tmp.resolve("model"), false, DType.F32, 21), DeviceChoice.CPU);
+    }
+
+    @AfterAll
+    static void close() {
+        if (slime != null) {
+            slime.close();
+        }
+    }
+
+    /** The tiny UNet has attention only in up_blocks.1, at the latent resolution. */
+    static SlimeOptions options(int epochs, boolean augment) {
+        return SlimeOptions.defaults().toBuilder().workingSize(S).epochs(epochs).augment(augment, 0.8)
+                .layers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2",
+                                "up_blocks.1.attentions.1.transformer_blocks.0.attn2"),
+                        List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1",
+                                "up_blocks.1.attentions.1.transformer_blocks.0.attn1"))
+                .seed(7).build();
+    }
+
+    /** A disk (label 1) and a square (label 2) on a dark background, w×h. */
+    static Trainer.Pair sample(int w, int h) {
+        float[] rgb = new float[3 * w * h];
+        int[] labels = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int label = Math.hypot(x - w * 0.3, y - h * 0.35) < Math.min(w, h) * 0.18 ? 1
+                        : x > w * 0.55 && x < w * 0.85 && y > h * 0.5 && y < h * 0.85 ? 2 : 0;
+                labels[y * w + x] = label;
+                float[] colour = label == 1 ? new float[] {0.9f, 0.3f, 0.2f}
+                        : label == 2 ? new float[] {0.2f, 0.4f, 0.9f} : new float[] {0.1f, 0.1f, 0.1f};
+                for (int c = 0; c < 3; c++) {
+                    rgb[(c * h + y) * w + x] = colour[c] + 0.02f * (float) Math.sin(x * 0.7 + y * 1.3 + c);
+                }
+            }
+        }
+        return new Trainer.Pair(new RgbImage(w, h, rgb), new LabelImage(w, h, labels));
+    }
+
+    static Slime.TrainingRequest request(Trainer.Pair... pairs) {
+        return new Slime.TrainingRequest(NAMES, null, List.of(pairs), false, "reference /255");
+    }
+
+    @Test
+    void lossFallsOverAShortRun() {
+        List<Float> losses = new ArrayList<>();
+        slime.train(request(sample(S, S)), options(24, false), new Trainer.Listener() {
+            @Override
+            public void step(Trainer.StepReport r) {
+                losses.add(r.result().loss1() + r.result().loss2());
+            }
+        }, () -> false);
+        double first = losses.subList(0, 4).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        double last = losses.subList(20, 24).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        assertTrue(last < 0.9 * first, "attention losses " + first + " -> " + last + ": " + losses);
+    }
+
+    @Test
+    void sameSeedSameVectorsAndAnotherSeedOthers() {
+        LearnedParts a = slime.train(request(sample(S, S), sample(80, 48)), options(3, true), new Trainer.Listener() {
+        }, () -> false);
+        LearnedParts b = slime.train(request(sample(S, S), sample(80, 48)), options(3, true), new Trainer.Listener() {
+        }, () -> false);
+        for (int i = 0; i < a.vectors().length; i++) {
+            assertArrayEquals(a.vectors()[i], b.vectors()[i]);
+        }
+        LearnedParts c = slime.train(request(sample(S, S), sample(80, 48)),
+                options(3, true).toBuilder().seed(8).build(), new Trainer.Listener() {
+                }, () -> false);
+        assertFalse(java.util.Arrays.equals(a.vectors()[0], c.vectors()[0]), "another seed, other draws");
+    }
+
+    @Test
+    void learnedPartsFileRoundTripsAndRefusesAnotherBaseModel() throws Exception {
+        LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
+        }, () -> false);
+        Path file = tmp.resolve("parts.slime");
+        parts.save(file, false);
+        assertThrows(FileAlreadyExistsException.class, () -> parts.save(file, false));
+        LearnedParts back = LearnedParts.load(file);
+        assertEquals(NAMES, back.partNames());
+        assertEquals(parts.baseModel(), back.baseModel());
+        assertEquals(parts.options().crossLayers(), back.options().crossLayers());
+        assertEquals(parts.options().workingSize(), back.options().workingSize());
+        assertEquals("reference /255", back.inputMapping());
+        for (int i = 0; i < parts.vectors().length; i++) {
+            assertArrayEquals(parts.vectors()[i], back.vectors()[i]);
+        }
+        RgbImage image = sample(S, S).image();
+        assertArrayEquals(slime.segment(parts, image, Tiling.squeeze(), 3, false).labels(),
+                slime.segment(back, image, Tiling.squeeze(), 3, false).labels());
+        try (Slime other = Slime.open(TinyModel.write(tmp.resolve("sd2"), true, DType.F32, 22), DeviceChoice.CPU)) {
+            String m = assertThrows(IllegalArgumentException.class,
+                    () -> other.segment(back, image, Tiling.squeeze(), 3, false)).getMessage();
+            assertTrue(m.contains("learned on 'model'") && m.contains("given 'sd2'")
+                    && m.contains(parts.baseModel().fingerprint()), m);
+        }
+        String notSlime = assertThrows(ModelFormatException.class,
+                () -> LearnedParts.load(tmp.resolve("model/unet/diffusion_pytorch_model.safetensors"))).getMessage();
+        assertTrue(notSlime.contains("not a SLiMe learned-parts file"), notSlime);
+    }
+
+    @Test
+    void oneTileAtExactlySEqualsTheSinglePassAndLargeImagesTile() {
+        LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
+        }, () -> false);
+        RgbImage image = sample(S, S).image();
+        Slime.Segmentation single = slime.segment(parts, image, Tiling.squeeze(), 11, true);
+        Slime.Segmentation tiled = slime.segment(parts, image, Tiling.tiles(1, 0.25), 11, true);
+        assertArrayEquals(single.labels(), tiled.labels());
+        Fixture.assertClose("tiny one tile vs single pass scores", tiled.scores(), single.scores(), 1e-6);
+        RgbImage wide = sample(150, 70).image();
+        Slime.Segmentation big = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, false);
+        assertEquals(150 * 70, big.labels().length);
+        Slime.Segmentation squeezed = slime.segment(parts, wide, Tiling.squeeze(), 11, false);
+        assertEquals(150 * 70, squeezed.labels().length);
+        for (int v : big.labels()) {
+            assertTrue(v >= 0 && v < NAMES.size());
+        }
+    }
+
+    @Test
+    void sixteenBitSingleChannelInputIsMappedAndUsable() {
+        int w = S;
+        float[] raw = new float[w * w];
+        Trainer.Pair base = sample(w, w);
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = 1000 + 40000 * base.image().data()[i];                       // red channel, 16-bit range
+        }
+        RgbImage mapped = InputMapping.AUTO.apply(w, w, 16, raw);
+        float[] sorted = raw.clone();
+        java.util.Arrays.sort(sorted);
+        float lo = sorted[(int) Math.floor(0.001 * (raw.length - 1))];
+        for (int i = 0; i < raw.length; i++) {
+            assertEquals(mapped.data()[i], mapped.data()[raw.length + i], "grey replicated to G");
+            assertEquals(mapped.data()[i], mapped.data()[2 * raw.length + i], "grey replicated to B");
+            assertTrue(mapped.data()[i] >= 0 && mapped.data()[i] <= 1);
+        }
+        assertEquals(0f, mapped.data()[indexOf(raw, lo)], 1e-6f);
+        assertEquals(InputMapping.PERCENTILE, InputMapping.AUTO.resolve(16));
+        assertEquals(InputMapping.REFERENCE, InputMapping.AUTO.resolve(8));
+        RgbImage eight = InputMapping.AUTO.apply(2, 1, 8, new float[] {0, 255}, new float[] {51, 102},
+                new float[] {255, 0});
+        assertArrayEquals(new float[] {0, 1, 0.2f, 0.4f, 1, 0}, eight.data());
+        LearnedParts parts = slime.train(new Slime.TrainingRequest(NAMES, null,
+                        List.of(new Trainer.Pair(mapped, base.mask())), false, InputMapping.AUTO.describe(16)),
+                options(2, false), new Trainer.Listener() {
+                }, () -> false);
+        assertEquals("percentile 0.1-99.9", parts.inputMapping());
+        assertEquals(w * w, slime.segment(parts, mapped, Tiling.squeeze(), 1, false).labels().length);
+    }
+
+    private static int indexOf(float[] values, float v) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == v) {
+                return i;
+            }
+        }
+        throw new AssertionError(v + " not found");
+    }
+
+    @Test
+    void cancelStopsWithinOneStep() {
+        AtomicInteger steps = new AtomicInteger();
+        LearnedParts parts = slime.train(request(sample(S, S)), options(50, false), new Trainer.Listener() {
+            @Override
+            public void step(Trainer.StepReport r) {
+                steps.incrementAndGet();
+            }
+        }, () -> steps.get() >= 1);
+        assertEquals(1, steps.get(), "steps run after cancel was requested");
+        assertEquals(NAMES.size() - 1, parts.vectors().length);
+    }
+}
