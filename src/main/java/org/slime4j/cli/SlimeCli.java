@@ -1,95 +1,250 @@
 package org.slime4j.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.io.RoiDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slime4j.core.StableDiffusion;
-import org.slime4j.core.config.UNetConfig;
+import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.slime4j.core.Slime;
 import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.unet.AttentionCapture;
-import org.slime4j.core.weights.ModelFormatException;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Tiling;
+import org.slime4j.core.slime.Trainer;
+import org.slime4j.fiji.FolderJob;
+import org.slime4j.fiji.RoiMasks;
+import org.slime4j.fiji.Segmentation;
+import org.slime4j.fiji.Sessions;
+import org.slime4j.fiji.Workflows;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * Command-line entry point. {@code info --model DIR [--device cpu|gpu|auto] [--latent N]} loads a Stable Diffusion folder,
- * prints what it found and times one UNet forward pass on N×N latents (default 8). Exit codes: 0 done, 1 failed, 2 bad usage.
+ * {@code java -jar slime-cli.jar train|segment|info ...}: the Fiji operations for clusters without Fiji.
+ * Exit codes: 0 done, 1 failed (the message says why), 2 bad usage.
  */
+@Command(name = "slime", mixinStandardHelpOptions = true, version = "SLiMe for Fiji 0.1",
+        description = "Segment Like Me: learn parts from one annotated image, segment images and folders.",
+        subcommands = {SlimeCli.Info.class, SlimeCli.Train.class, SlimeCli.Segment.class})
 public final class SlimeCli {
-    private SlimeCli() {
-    }
-
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        Sessions.close();
+        System.exit(code);
     }
 
-    static int run(String[] args) {
-        if (args.length == 0 || !args[0].equals("info")) {
-            System.err.println("usage: slime info --model DIR [--device cpu|gpu|auto] [--latent N]");
-            return 2;
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new SlimeCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("slime: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    static class Common {
+        @Option(names = "--model", required = true, description = "base model: diffusers folder or Hugging Face cache entry")
+        Path model;
+
+        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
+        String device;
+
+        DeviceChoice device() {
+            return DeviceChoice.parse(device);
         }
-        Path model = null;
-        DeviceChoice device = DeviceChoice.AUTO;
-        int latent = 8;
-        try {
-            for (int i = 1; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--model" -> model = Path.of(args[++i]);
-                    case "--device" -> device = DeviceChoice.parse(args[++i]);
-                    case "--latent" -> latent = Integer.parseInt(args[++i]);
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Load a base model and time one UNet pass.")
+    static class Info implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common;
+
+        @Option(names = "--latent", defaultValue = "8", description = "latent side for the timed pass")
+        int latent;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelInfo.print(common.model, common.device(), latent);
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Learn parts from annotated images; writes a .slime file.")
+    static class Train implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common;
+
+        @Option(names = "--image", required = true, description = "training image (repeat for few-shot)")
+        List<Path> images;
+
+        @Option(names = "--labels", description = "label image per --image (0 = background)")
+        List<Path> labels = new ArrayList<>();
+
+        @Option(names = "--rois", description = "ROI-set .zip per --image; each ROI named after its part")
+        List<Path> rois = new ArrayList<>();
+
+        @Option(names = "--parts", description = "part names after the background, comma separated (default: ROI names)")
+        String parts = "";
+
+        @Option(names = "--out", required = true, description = "the .slime file to write")
+        Path out;
+
+        @Option(names = "--epochs", defaultValue = "200")
+        int epochs;
+
+        @Option(names = "--lr", defaultValue = "0.1")
+        double lr;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Option(names = "--size", defaultValue = "512", description = "working size S (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--no-augment", description = "switch the reference's augmentation off")
+        boolean noAugment;
+
+        @Option(names = "--no-validate", description = "keep the last epoch instead of the best one")
+        boolean noValidate;
+
+        @Option(names = "--overwrite", description = "replace an existing --out")
+        boolean overwrite;
+
+        @Override
+        public Integer call() throws Exception {
+            if (labels.isEmpty() == rois.isEmpty() || Math.max(labels.size(), rois.size()) != images.size()) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "give one --labels or one --rois per --image (" + images.size() + " images)");
+            }
+            List<Trainer.Pair> pairs = new ArrayList<>();
+            List<String> names = null;
+            String mapping = null;
+            for (int i = 0; i < images.size(); i++) {
+                ImagePlus imp = open(images.get(i));
+                mapping = Workflows.mappingName(imp);
+                Roi[] r = rois.isEmpty() ? new Roi[0] : readRois(rois.get(i));
+                if (names == null) {
+                    names = RoiMasks.partNames(parts, r);
+                }
+                ImagePlus lab = labels.isEmpty() ? null : open(labels.get(i));
+                pairs.addAll(Workflows.pairs(imp, r, lab, names, InputMapping.AUTO));
+            }
+            SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(size).epochs(epochs).learningRate(lr)
+                    .seed(seed).augment(!noAugment, 0.8).build();
+            long start = System.nanoTime();
+            Workflows.Trained t = Workflows.train(common.model, common.device(), names, pairs, mapping, o,
+                    !noValidate, out, overwrite, new Trainer.Listener() {
+                        @Override
+                        public void epoch(int epoch, double loss, double iou, boolean best) {
+                            System.err.printf("epoch %d/%d loss %.4f IoU %.3f%s (%.0f s)%n", epoch, epochs, loss, iou,
+                                    best ? " best" : "", (System.nanoTime() - start) / 1e9);
+                        }
+                    }, () -> false, System.err::println);
+            System.out.printf("wrote %s: parts %s, training IoU %.3f%n", out, names, t.trainingIou());
+            return 0;
+        }
+    }
+
+    @Command(name = "segment", mixinStandardHelpOptions = true,
+            description = "Segment an image or every matching image of a folder into 16-bit label TIFFs.")
+    static class Segment implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common;
+
+        @Option(names = "--slime", required = true, description = "learned parts (.slime)")
+        Path slime;
+
+        @Parameters(paramLabel = "INPUT", description = "an image file or a folder")
+        Path input;
+
+        @Option(names = "--output", required = true, description = "label TIFF (for a file) or folder (for a folder)")
+        Path output;
+
+        @Option(names = "--pattern", defaultValue = "*.tif", description = "glob for folders (default: ${DEFAULT-VALUE})")
+        String pattern;
+
+        @Option(names = "--shard", defaultValue = "1/1", description = "i/n: this task's share of a folder")
+        String shard;
+
+        @Option(names = "--tiles", description = "tile at this image scale instead of squeezing to S")
+        Double tiles;
+
+        @Option(names = "--overlap", defaultValue = "0.25")
+        double overlap;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Option(names = "--overwrite", description = "replace an existing output file")
+        boolean overwrite;
+
+        @Override
+        public Integer call() throws Exception {
+            LearnedParts parts = LearnedParts.load(slime);
+            Tiling tiling = tiles == null ? Tiling.squeeze() : Tiling.tiles(tiles, overlap);
+            FolderJob.Shard s = FolderJob.Shard.parse(shard);
+            Slime model = Sessions.open(common.model, common.device());
+            if (Files.isDirectory(input)) {
+                FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, s, tiling, seed,
+                        System.err::println, () -> false);
+                System.out.println(summary);
+                summary.failures().forEach(f -> System.out.println("failed: " + f));
+                return summary.failures().isEmpty() ? 0 : 1;
+            }
+            if (Files.exists(output) && !overwrite) {
+                throw new IOException("Output " + output + " exists already; give --overwrite to replace it.");
+            }
+            ImagePlus labels = Segmentation.segment(model, parts, open(input), true, tiling, seed);
+            if (overwrite) {
+                Files.deleteIfExists(output);
+            }
+            FolderJob.writeAtomically(labels, output);
+            System.out.println("wrote " + output + " (" + parts.partNames() + ")");
+            return 0;
+        }
+    }
+
+    static ImagePlus open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Image " + file + " does not exist.");
+        }
+        ImagePlus imp = IJ.openImage(file.toString());
+        if (imp == null) {
+            throw new IOException("Image " + file + " cannot be opened by ImageJ.");
+        }
+        return imp;
+    }
+
+    /** The ROIs of an ImageJ ROI-set zip (as the ROI Manager saves it), in order. */
+    static Roi[] readRois(Path zip) throws IOException {
+        List<Roi> out = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().endsWith(".roi")) {
+                    Roi roi = RoiDecoder.openFromByteArray(in.readAllBytes());
+                    if (roi != null) {
+                        out.add(roi);
+                    }
                 }
             }
-            if (model == null) {
-                throw new IllegalArgumentException("--model DIR is required");
-            }
-        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-            System.err.println("slime: " + (e instanceof ArrayIndexOutOfBoundsException ? "an option lacks its value"
-                    : e.getMessage()));
-            return 2;
         }
-        try {
-            info(model, device, latent);
-            return 0;
-        } catch (ModelFormatException e) {
-            System.err.println("slime: " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            System.err.println("slime: " + e);
-            return 1;
+        if (out.isEmpty()) {
+            throw new IOException("ROI set " + zip + " holds no ROIs.");
         }
-    }
-
-    private static void info(Path model, DeviceChoice device, int latent) throws Exception {
-        long t0 = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(model, device)) {
-            long t1 = System.nanoTime();
-            UNetConfig u = sd.unet().config();
-            System.out.printf("model      %s%n", sd.folder().root());
-            System.out.printf("device     %s%n", sd.manager().getDevice());
-            System.out.printf("text       %d layers, width %d, %s%n", sd.textEncoder().config().numHiddenLayers(),
-                    sd.textEncoder().config().hiddenSize(), sd.textEncoder().config().hiddenAct());
-            System.out.printf("unet       channels %s, heads %s, %s projection, context %d%n",
-                    Arrays.toString(u.blockOutChannels()), Arrays.toString(u.heads()),
-                    u.useLinearProjection() ? "linear" : "conv", u.crossAttentionDim());
-            System.out.printf("vae        channels %s, scaling %.5f%n",
-                    Arrays.toString(sd.vae().config().blockOutChannels()), sd.vae().config().scalingFactor());
-            for (Map.Entry<String, Set<String>> e : sd.unusedWeights().entrySet()) {
-                System.out.printf("unused     %s: %d tensors%n", e.getKey(), e.getValue().size());
-            }
-            try (NDManager step = sd.manager().newSubManager()) {
-                NDArray x = step.randomNormal(new Shape(2, u.inChannels(), latent, latent));
-                NDArray ctx = step.randomNormal(new Shape(2, sd.tokenizer().length(), u.crossAttentionDim()));
-                long t2 = System.nanoTime();
-                NDArray y = sd.unet().forward(x, 50, ctx, AttentionCapture.NONE);
-                y.toFloatArray();
-                long t3 = System.nanoTime();
-                System.out.printf("load       %.2f s (with engine start-up)%n", (t1 - t0) / 1e9);
-                System.out.printf("unet       one forward pass, batch 2, %dx%d latents: %.3f s%n", latent, latent,
-                        (t3 - t2) / 1e9);
-            }
-        }
+        return out.toArray(new Roi[0]);
     }
 }

@@ -57,6 +57,26 @@ public final class StableDiffusion implements AutoCloseable {
         this.unusedWeights = unusedWeights;
     }
 
+    /**
+     * Builds a model of the given configs with RANDOM weights ({@link WeightStore#random}), for benchmarks at real
+     * sizes; {@code tokenizerFolder} supplies the vocabulary.
+     */
+    public static StableDiffusion random(ClipTextConfig text, UNetConfig unet, VaeConfig vae, SchedulerConfig sched,
+                                         Path tokenizerFolder, DeviceChoice device) {
+        ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder, text.maxPositionEmbeddings());
+        Engines.init();
+        NDManager manager = NDManager.newBaseManager(device.resolve());
+        try {
+            WeightStore store = WeightStore.random(manager);
+            return new StableDiffusion(new ModelFolder(tokenizerFolder), manager, tokenizer,
+                    new ClipTextModel(store, text), new AutoencoderKL(store, vae), new UNet2DConditionModel(store, unet),
+                    new NoiseSchedule(sched), Map.of());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     /** Loads {@code path} (a diffusers folder or Hugging Face cache entry) onto the chosen device. */
     public static StableDiffusion load(Path path, DeviceChoice device) throws IOException {
         ModelFolder folder = ModelFolder.resolve(path);

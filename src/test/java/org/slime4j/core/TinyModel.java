@@ -27,13 +27,40 @@ public final class TinyModel {
     public static final int[] UNET_CHANNELS = {8, 16};
     public static final int[] VAE_CHANNELS = {4, 8, 8, 8};
 
+    /** The UNet's shape: block channels, block types, resnets per down block. */
+    record Layout(int[] channels, String[] down, String[] up, int layersPerBlock) {
+        String json(boolean sd2) {
+            StringBuilder heads = new StringBuilder("[");
+            for (int i = 0; i < channels.length; i++) {
+                heads.append(i == 0 ? "" : ", ").append(i < channels.length / 2 ? 2 : 4);
+            }
+            return "\"block_out_channels\": " + java.util.Arrays.toString(channels) + ", \"down_block_types\": "
+                    + quoted(down) + ", \"up_block_types\": " + quoted(up) + ", \"layers_per_block\": "
+                    + layersPerBlock + ", \"attention_head_dim\": " + (sd2 ? heads + "]" : "2");
+        }
+
+        private static String quoted(String[] v) {
+            return "[\"" + String.join("\", \"", v) + "\"]";
+        }
+    }
+
+    /** Two blocks, one resnet each: the smallest UNet with every kind of block. */
+    static final Layout SMALL = new Layout(UNET_CHANNELS, new String[] {"CrossAttnDownBlock2D", "DownBlock2D"},
+            new String[] {"UpBlock2D", "CrossAttnUpBlock2D"}, 1);
+    /** Stable Diffusion's block layout (4 blocks, 2 resnets), so the reference's default layers exist. */
+    static final Layout SD = new Layout(new int[] {16, 16, 32, 32},
+            new String[] {"CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"},
+            new String[] {"UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"}, 2);
+
+    private final Layout layout;
     private final boolean sd2;
     private final DType dtype;
     private final Random random;
     private final Map<String, float[]> values = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
-    private TinyModel(boolean sd2, DType dtype, long seed) {
+    private TinyModel(Layout layout, boolean sd2, DType dtype, long seed) {
+        this.layout = layout;
         this.sd2 = sd2;
         this.dtype = dtype;
         this.random = new Random(seed);
@@ -41,7 +68,13 @@ public final class TinyModel {
 
     /** Writes the model into {@code dir} (created) and returns it. */
     public static Path write(Path dir, boolean sd2, DType dtype, long seed) throws IOException {
-        new TinyModel(sd2, dtype, seed).writeAll(dir);
+        new TinyModel(SMALL, sd2, dtype, seed).writeAll(dir);
+        return dir;
+    }
+
+    /** An SD-1 style model with Stable Diffusion's block layout, for the reference's default layers. */
+    public static Path writeSdLayout(Path dir, long seed) throws IOException {
+        new TinyModel(SD, false, DType.F32, seed).writeAll(dir);
         return dir;
     }
 
@@ -54,11 +87,9 @@ public final class TinyModel {
                 + 4 * TEXT_DIM + ", \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"vocab_size\": " + vocab
                 + ", \"max_position_embeddings\": 77, \"layer_norm_eps\": 1e-05, \"hidden_act\": \""
                 + (sd2 ? "gelu" : "quick_gelu") + "\"}");
-        json(dir.resolve("unet/config.json"), "{\"in_channels\": 4, \"out_channels\": 4, \"block_out_channels\": [8, 16],"
-                + " \"down_block_types\": [\"CrossAttnDownBlock2D\", \"DownBlock2D\"], \"up_block_types\": "
-                + "[\"UpBlock2D\", \"CrossAttnUpBlock2D\"], \"layers_per_block\": 1, \"attention_head_dim\": "
-                + (sd2 ? "[2, 4]" : "2") + ", \"cross_attention_dim\": " + TEXT_DIM + ", \"norm_num_groups\": 4,"
-                + " \"norm_eps\": 1e-05, \"use_linear_projection\": " + sd2 + ", \"upcast_attention\": " + sd2
+        json(dir.resolve("unet/config.json"), "{\"in_channels\": 4, \"out_channels\": 4, " + layout.json(sd2)
+                + ", \"cross_attention_dim\": " + TEXT_DIM + ", \"norm_num_groups\": 4, \"norm_eps\": 1e-05, "
+                + "\"use_linear_projection\": " + sd2 + ", \"upcast_attention\": " + sd2
                 + ", \"flip_sin_to_cos\": true, \"freq_shift\": 0, \"downsample_padding\": 1}");
         json(dir.resolve("vae/config.json"), "{\"in_channels\": 3, \"latent_channels\": 4, \"block_out_channels\": "
                 + "[4, 8, 8, 8], \"layers_per_block\": 1, \"norm_num_groups\": 4, \"scaling_factor\": 0.18215, "
@@ -253,29 +284,50 @@ public final class TinyModel {
         linear(b + "ff.net.2", 4 * c, c, true);
     }
 
+    /** diffusers' UNet2DConditionModel key tree for the layout. */
     private void unet() {
-        int[] ch = UNET_CHANNELS;
+        int[] ch = layout.channels;
+        int n = ch.length;
+        int layers = layout.layersPerBlock;
         int temb = 4 * ch[0];
         linear("time_embedding.linear_1", ch[0], temb, true);
         linear("time_embedding.linear_2", temb, temb, true);
         conv("conv_in", 4, ch[0], 3);
-        // down: CrossAttnDownBlock2D(4->8, downsample), DownBlock2D(8->16); one layer each
-        resnet("down_blocks.0.resnets.0", 8, 8, temb);
-        transformer("down_blocks.0.attentions.0", 8);
-        conv("down_blocks.0.downsamplers.0.conv", 8, 8, 3);
-        resnet("down_blocks.1.resnets.0", 8, 16, temb);
-        resnet("mid_block.resnets.0", 16, 16, temb);
-        transformer("mid_block.attentions.0", 16);
-        resnet("mid_block.resnets.1", 16, 16, temb);
-        // up: UpBlock2D(prev 16, out 16, in 8), CrossAttnUpBlock2D(prev 16, out 8, in 8); two layers each
-        resnet("up_blocks.0.resnets.0", 16 + 16, 16, temb);
-        resnet("up_blocks.0.resnets.1", 16 + 8, 16, temb);
-        conv("up_blocks.0.upsamplers.0.conv", 16, 16, 3);
-        resnet("up_blocks.1.resnets.0", 16 + 8, 8, temb);
-        transformer("up_blocks.1.attentions.0", 8);
-        resnet("up_blocks.1.resnets.1", 8 + 8, 8, temb);
-        transformer("up_blocks.1.attentions.1", 8);
-        norm("conv_norm_out", 8);
-        conv("conv_out", 8, 4, 3);
+        int out = ch[0];
+        for (int i = 0; i < n; i++) {
+            int in = out;
+            out = ch[i];
+            for (int j = 0; j < layers; j++) {
+                resnet("down_blocks." + i + ".resnets." + j, j == 0 ? in : out, out, temb);
+                if (layout.down[i].startsWith("CrossAttn")) {
+                    transformer("down_blocks." + i + ".attentions." + j, out);
+                }
+            }
+            if (i < n - 1) {
+                conv("down_blocks." + i + ".downsamplers.0.conv", out, out, 3);
+            }
+        }
+        int last = ch[n - 1];
+        resnet("mid_block.resnets.0", last, last, temb);
+        transformer("mid_block.attentions.0", last);
+        resnet("mid_block.resnets.1", last, last, temb);
+        out = ch[n - 1];
+        for (int i = 0; i < n; i++) {
+            int prev = out;
+            out = ch[n - 1 - i];
+            int in = ch[Math.max(n - 2 - i, 0)];
+            for (int j = 0; j <= layers; j++) {
+                int skip = j == layers ? in : out;
+                resnet("up_blocks." + i + ".resnets." + j, (j == 0 ? prev : out) + skip, out, temb);
+                if (layout.up[i].startsWith("CrossAttn")) {
+                    transformer("up_blocks." + i + ".attentions." + j, out);
+                }
+            }
+            if (i < n - 1) {
+                conv("up_blocks." + i + ".upsamplers.0.conv", out, out, 3);
+            }
+        }
+        norm("conv_norm_out", ch[0]);
+        conv("conv_out", ch[0], 4, 3);
     }
 }

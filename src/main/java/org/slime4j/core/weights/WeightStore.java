@@ -42,8 +42,21 @@ public final class WeightStore {
         this.manager = manager;
     }
 
+    private WeightStore(NDManager manager) {
+        this.file = null;
+        this.manager = manager;
+    }
+
+    /**
+     * A store that answers every key with random values of the shape asked (normal with std 1/√fan-in; norm weights
+     * 1, biases 0): for benchmarks of real-size models that cannot be downloaded. Never use it for results.
+     */
+    public static WeightStore random(NDManager manager) {
+        return new WeightStore(manager);
+    }
+
     public Path file() {
-        return file.file();
+        return file == null ? null : file.file();
     }
 
     public NDManager manager() {
@@ -59,6 +72,9 @@ public final class WeightStore {
      * ({@code [o, i, 1, 1]}) is accepted where {@code [o, i]} is asked for, as diffusers does when loading old VAEs.
      */
     public NDArray get(String key, long... shape) {
+        if (file == null) {
+            return randomWeight(key, new Shape(shape));
+        }
         String stored = resolve(key);
         if (stored == null) {
             throw new ModelFormatException("Weight '" + key + "' is missing from " + file.file()
@@ -98,7 +114,19 @@ public final class WeightStore {
         return copy;
     }
 
+    private NDArray randomWeight(String key, Shape shape) {
+        used.add(key);
+        if (shape.dimension() == 1) {
+            return key.contains("norm") && key.endsWith(".weight") ? manager.ones(shape) : manager.zeros(shape);
+        }
+        float std = (float) (1 / Math.sqrt(shape.size() / (double) shape.get(0)));
+        return manager.randomNormal(0, key.contains("embedding") ? 1 : std, shape, DataType.FLOAT32);
+    }
+
     private String resolve(String key) {
+        if (file == null) {
+            return key;
+        }
         if (file.tensors().containsKey(key)) {
             return key;
         }
@@ -115,6 +143,9 @@ public final class WeightStore {
 
     /** Keys of the file that no block asked for, sorted. */
     public Set<String> unusedKeys() {
+        if (file == null) {
+            return Set.of();
+        }
         Set<String> unused = new TreeSet<>(file.tensors().keySet());
         unused.removeAll(used);
         return unused;

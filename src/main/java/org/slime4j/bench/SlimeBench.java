@@ -1,0 +1,132 @@
+package org.slime4j.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.config.ClipTextConfig;
+import org.slime4j.core.config.SchedulerConfig;
+import org.slime4j.core.config.UNetConfig;
+import org.slime4j.core.config.VaeConfig;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.Adam;
+import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Randomness;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.TextContext;
+import org.slime4j.core.slime.TrainStep;
+
+/**
+ * Seconds per training step, seconds per segmentation and peak RSS, for the tiny fixture or a random-weight model of
+ * the real SD-2.1-base size at S = 512 (built in memory). Not a test: run it in its own JVM so the peak is its own.
+ *
+ * <pre>
+ * mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.SlimeBench \
+ *     -Dexec.args="tiny ../shared/fixtures/tiny-sd1 [steps] [segmentations]"
+ * mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.SlimeBench \
+ *     -Dexec.args="sd21 ../shared/fixtures/tiny-sd1/tokenizer [steps] [segmentations] [cpu|gpu|auto]"
+ * </pre>
+ */
+public final class SlimeBench {
+    private SlimeBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [steps] [segmentations] [device]");
+            System.exit(2);
+        }
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int segmentations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        DeviceChoice device = args.length > 4 ? DeviceChoice.parse(args[4]) : DeviceChoice.CPU;
+        long t0 = System.nanoTime();
+        StableDiffusion sd;
+        int s;
+        if (args[0].equals("tiny")) {
+            sd = StableDiffusion.load(Path.of(args[1]), device);
+            s = 64;
+        } else {
+            sd = sd21(Path.of(args[1]), device);
+            s = 512;
+        }
+        System.out.printf("%s: model ready in %.1f s, S = %d, device %s%n", args[0], (System.nanoTime() - t0) / 1e9, s,
+                sd.manager().getDevice());
+        try (sd) {
+            run(sd, s, steps, segmentations);
+        }
+    }
+
+    static StableDiffusion sd21(Path tokenizer, DeviceChoice device) {
+        int[] ch = {320, 640, 1280, 1280};
+        UNetConfig unet = new UNetConfig(4, 4, ch,
+                List.of("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
+                List.of("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), 2,
+                new int[] {5, 10, 20, 20}, 1024, 32, 1e-5, true, true, true, 0, 1, 1.0, 1);
+        VaeConfig vae = new VaeConfig(3, 4, new int[] {128, 256, 512, 512}, 2, 32, 0.18215);
+        ClipTextConfig text = new ClipTextConfig(49408, 1024, 4096, 23, 16, 77, 1e-5, "gelu");
+        return StableDiffusion.random(text, unet, vae, new SchedulerConfig(1000, 0.00085, 0.012, "scaled_linear"),
+                tokenizer, device);
+    }
+
+    static void run(StableDiffusion sd, int s, int steps, int segmentations) {
+        int k = 3;
+        int l = s / 8;
+        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).augment(false, 0.8).build();
+        TextContext text = TextContext.encode(sd, k, null);
+        float[][] vectors = text.initialVectors();
+        Adam adam = new Adam(o.learningRate(), k - 1, text.width());
+        Randomness random = Randomness.seeded(1);
+        int[] mask = new int[l * l];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = (i % l) * k / l;
+        }
+        double trainSum = 0;
+        double segSum = 0;
+        try (NDManager m = sd.manager().newSubManager()) {
+            NDArray image = m.randomUniform(0, 1, new Shape(1, 3, s, s));
+            for (int i = 0; i <= steps; i++) {
+                long a = System.nanoTime();
+                try (NDManager step = sd.manager().newSubManager()) {
+                    TrainStep.Result r = TrainStep.run(sd, text, o, image, mask, random.timestep(5, 100),
+                            random.normal(step, new Shape(1, 4, l, l)), random.normal(step, new Shape(1, 4, l, l)),
+                            vectors, null);
+                    adam.step(vectors, r.gradients());
+                }
+                double sec = (System.nanoTime() - a) / 1e9;
+                System.out.printf("train step %d: %.3f s, peak RSS %.2f GB%n", i, sec, peakGb());
+                if (i > 0) {
+                    trainSum += sec;
+                }
+            }
+            for (int i = 0; i <= segmentations; i++) {
+                long a = System.nanoTime();
+                PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
+                double sec = (System.nanoTime() - a) / 1e9;
+                System.out.printf("segmentation %d: %.3f s, peak RSS %.2f GB%n", i, sec, peakGb());
+                if (i > 0) {
+                    segSum += sec;
+                }
+            }
+        }
+        System.out.printf("RESULT S=%d: %.3f s per training step (mean of %d after warm-up), %.3f s per segmentation "
+                + "(mean of %d), peak RSS %.2f GB%n", s, trainSum / Math.max(1, steps), steps,
+                segSum / Math.max(1, segmentations), segmentations, peakGb());
+    }
+
+    /** VmHWM of this process, in GB (Linux); NaN elsewhere. */
+    static double peakGb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1e6;
+                }
+            }
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}

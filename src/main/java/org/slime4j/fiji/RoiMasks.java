@@ -1,0 +1,126 @@
+package org.slime4j.fiji;
+
+import ij.gui.Roi;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slime4j.core.slime.LabelImage;
+
+/**
+ * Turns ROIs into a training mask. Each ROI's name is its part name (else its group's name); pixels in no ROI are
+ * the background (label 0). Where ROIs nest or overlap, larger ones are drawn first so inner parts win; composite
+ * ROIs keep their holes; ROIs reaching outside the image are clipped. Lines and points cannot outline a part and
+ * are refused, as are unknown part names and an empty annotation.
+ */
+public final class RoiMasks {
+    public static final String BACKGROUND = "background";
+
+    private RoiMasks() {
+    }
+
+    /** The part names: {@code background} first, then {@code given} (comma or space separated) or the ROIs' names. */
+    public static List<String> partNames(String given, Roi[] rois) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(BACKGROUND);
+        if (given != null && !given.isBlank()) {
+            for (String n : given.trim().split("[,\\s]+")) {
+                if (!n.isEmpty()) {
+                    names.add(n);
+                }
+            }
+        } else {
+            for (Roi roi : rois) {
+                String n = partOf(roi);
+                if (n != null) {
+                    names.add(n);
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** The labels of the ROIs on a {@code width × height} image. */
+    public static LabelImage rasterize(Roi[] rois, int width, int height, List<String> parts) {
+        if (rois == null || rois.length == 0) {
+            throw new IllegalArgumentException("No ROIs: outline at least one part and name each ROI after its part "
+                    + "(one of " + parts.subList(1, parts.size()) + ").");
+        }
+        List<Roi> areas = new ArrayList<>();
+        for (Roi roi : rois) {
+            if (roi.isLine() || roi.getType() == Roi.POINT) {
+                throw new IllegalArgumentException("ROI '" + roi.getName() + "' is a " + roi.getTypeAsString()
+                        + "; parts must be outlined with area ROIs (rectangle, oval, polygon, freehand, composite).");
+            }
+            String part = partOf(roi);
+            if (part == null || !parts.contains(part)) {
+                throw new IllegalArgumentException("ROI '" + roi.getName() + "' names no known part; rename it (or "
+                        + "set its group name) to one of " + parts + ".");
+            }
+            areas.add(roi);
+        }
+        areas.sort(Comparator.comparingLong(RoiMasks::area).reversed());
+        ImageProcessor ip = new ShortProcessor(width, height);
+        for (Roi roi : areas) {
+            ip.setValue(parts.indexOf(partOf(roi)));
+            ip.fill(roi);
+        }
+        short[] pixels = (short[]) ip.getPixels();
+        int[] labels = new int[pixels.length];
+        boolean any = false;
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = pixels[i] & 0xffff;
+            any |= labels[i] != 0;
+        }
+        if (!any) {
+            throw new IllegalArgumentException("The ROIs cover no pixel of the " + width + "×" + height + " image.");
+        }
+        return new LabelImage(width, height, labels);
+    }
+
+    /** The part a ROI names: its name, or else its group's name; null when neither is set. */
+    static String partOf(Roi roi) {
+        String name = roi.getName();
+        if (name != null && !name.isBlank()) {
+            return name.trim();
+        }
+        int group = roi.getGroup();
+        if (group > 0) {
+            String g = Roi.getGroupName(group);
+            if (g != null && !g.isBlank()) {
+                return g.trim();
+            }
+        }
+        return null;
+    }
+
+    private static long area(Roi roi) {
+        ImageProcessor mask = roi.getMask();
+        if (mask == null) {
+            return (long) roi.getBounds().width * roi.getBounds().height;
+        }
+        byte[] m = (byte[]) mask.getPixels();
+        long n = 0;
+        for (byte b : m) {
+            n += b != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Labels from a label image's pixels (any integer type), checked against the part count. */
+    public static LabelImage fromLabelPixels(ImageProcessor ip, int parts) {
+        int[] labels = new int[ip.getWidth() * ip.getHeight()];
+        for (int i = 0; i < labels.length; i++) {
+            float v = ip.getf(i);
+            if (v < 0 || v >= parts || v != Math.floor(v)) {
+                throw new IllegalArgumentException("The label image has value " + v + " at pixel " + i
+                        + "; expected whole numbers 0.." + (parts - 1) + " (0 = background) for " + parts + " parts.");
+            }
+            labels[i] = (int) v;
+        }
+        return new LabelImage(ip.getWidth(), ip.getHeight(), labels);
+    }
+}

@@ -1,0 +1,80 @@
+package org.slime4j.fiji;
+
+import java.io.File;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.LearnedParts;
+
+/** Plugins › SLiMe › SLiMe Segment Folder: every matching image of a folder, resumable and shardable. */
+@Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment Folder", label = "SLiMe Segment Folder")
+public class SegmentFolderCommand extends ContextCommand {
+    @Parameter(style = "directory")
+    private File input_folder;
+
+    @Parameter(label = "File pattern (glob)")
+    private String pattern = "*.tif";
+
+    @Parameter(style = "directory")
+    private File output_folder;
+
+    @Parameter(label = "Learned parts (.slime)", style = "open")
+    private File learned_parts;
+
+    @Parameter(label = "Base model folder", style = "directory")
+    private File model;
+
+    @Parameter(label = "Shard i/n (cluster array jobs)", persist = false)
+    private String shard = "1/1";
+
+    @Parameter(choices = {"squeeze", "tiles"})
+    private String tiling = "squeeze";
+
+    @Parameter
+    private double tile_scale = 1.0;
+
+    @Parameter
+    private double tile_overlap = 0.25;
+
+    @Parameter
+    private long seed = 0;
+
+    @Parameter(choices = {"auto", "cpu", "gpu"})
+    private String device = "auto";
+
+    @Parameter
+    private StatusService status;
+
+    @Parameter
+    private LogService log;
+
+    @Parameter(type = ItemIO.OUTPUT)
+    private String summary;
+
+    @Override
+    public void run() {
+        try {
+            LearnedParts parts = LearnedParts.load(learned_parts.toPath());
+            var slime = Sessions.open(model.toPath(), DeviceChoice.parse(device));
+            FolderJob.Summary s = FolderJob.run(slime, parts, input_folder.toPath(), pattern, output_folder.toPath(),
+                    FolderJob.Shard.parse(shard), SegmentCommand.tilingOf(tiling, tile_scale, tile_overlap), seed,
+                    line -> {
+                        log.info("SLiMe " + line);
+                        status.showStatus("SLiMe " + line);
+                    }, this::isCanceled);
+            summary = s.toString();
+            for (String f : s.failures()) {
+                log.warn("SLiMe failed: " + f);
+            }
+            log.info("SLiMe Segment Folder: " + summary);
+        } catch (Exception e) {
+            log.error("SLiMe Segment Folder: " + e.getMessage());
+            cancel(e.getMessage());
+        }
+    }
+}

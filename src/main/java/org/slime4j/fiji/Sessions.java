@@ -1,0 +1,38 @@
+package org.slime4j.fiji;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slime4j.core.Slime;
+import org.slime4j.core.model.DeviceChoice;
+
+/**
+ * Keeps the last opened base model, so that a macro or a folder of calls does not reload gigabytes of weights each
+ * time. Opening another model (or device) closes the previous one. Thread-safe.
+ */
+public final class Sessions {
+    private static Slime current;
+    private static String key;
+
+    private Sessions() {
+    }
+
+    public static synchronized Slime open(Path model, DeviceChoice device) throws IOException {
+        String k = model.toAbsolutePath().normalize() + "|" + device;
+        if (current != null && k.equals(key)) {
+            return current;
+        }
+        close();
+        DjlContext.prepare();
+        current = Slime.open(model, device);
+        key = k;
+        return current;
+    }
+
+    public static synchronized void close() {
+        if (current != null) {
+            current.close();
+            current = null;
+            key = null;
+        }
+    }
+}

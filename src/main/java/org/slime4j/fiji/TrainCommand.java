@@ -1,0 +1,107 @@
+package org.slime4j.fiji;
+
+import ij.ImagePlus;
+import java.io.File;
+import java.util.List;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trainer;
+
+/** Plugins › SLiMe › SLiMe Train: learn parts from ROIs (or a label image) on the current image. */
+@Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Train", label = "SLiMe Train")
+public class TrainCommand extends ContextCommand {
+    @Parameter
+    private ImagePlus image;
+
+    @Parameter(label = "Parts (blank: the ROI names)", required = false, persist = false)
+    private String parts = "";
+
+    @Parameter(choices = {"ROI Manager", "Overlay", "Label image"})
+    private String annotation = "ROI Manager";
+
+    @Parameter(required = false, persist = false)
+    private ImagePlus label_image;
+
+    @Parameter(label = "Base model folder", style = "directory")
+    private File model;
+
+    @Parameter(label = "Save learned parts as", style = "save", persist = false)
+    private File output;
+
+    @Parameter(min = "1")
+    private int epochs = 200;
+
+    @Parameter
+    private double learning_rate = 0.1;
+
+    @Parameter
+    private long seed = 42;
+
+    @Parameter(choices = {"auto", "cpu", "gpu"})
+    private String device = "auto";
+
+    @Parameter(min = "64")
+    private int working_size = 512;
+
+    @Parameter
+    private boolean augment = true;
+
+    @Parameter(label = "Keep the best epoch (segments the training images each epoch)")
+    private boolean validate = true;
+
+    @Parameter
+    private boolean overwrite = false;
+
+    @Parameter
+    private StatusService status;
+
+    @Parameter
+    private LogService log;
+
+    @Parameter(type = ItemIO.OUTPUT)
+    private double training_iou;
+
+    @Override
+    public void run() {
+        try {
+            Workflows.Annotation source = label_image != null ? Workflows.Annotation.LABEL_IMAGE
+                    : Workflows.Annotation.parse(annotation);
+            var rois = Workflows.rois(image, source);
+            List<String> names = RoiMasks.partNames(parts, rois);
+            List<Trainer.Pair> pairs = Workflows.pairs(image, rois,
+                    source == Workflows.Annotation.LABEL_IMAGE ? label_image : null, names, InputMapping.AUTO);
+            SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(working_size).epochs(epochs)
+                    .learningRate(learning_rate).seed(seed).augment(augment, 0.8).build();
+            int total = epochs * pairs.size();
+            Workflows.Trained t = Workflows.train(model.toPath(), DeviceChoice.parse(device), names, pairs,
+                    Workflows.mappingName(image), o, validate, output == null ? null : output.toPath(), overwrite,
+                    new Trainer.Listener() {
+                        @Override
+                        public void step(Trainer.StepReport r) {
+                            status.showStatus(r.step(), total, String.format("SLiMe epoch %d, loss %.4f", r.epoch(),
+                                    r.result().loss()));
+                        }
+
+                        @Override
+                        public void epoch(int epoch, double loss, double iou, boolean best) {
+                            log.info(String.format("SLiMe epoch %d: loss %.4f, IoU %.3f%s", epoch, loss, iou,
+                                    best ? " (best)" : ""));
+                        }
+                    }, this::isCanceled, status::showStatus);
+            training_iou = t.trainingIou();
+            status.showStatus(String.format("SLiMe: trained %s, training IoU %.3f%s", names, training_iou,
+                    output == null ? "" : ", saved " + output));
+        } catch (Exception e) {
+            log.error("SLiMe Train: " + e.getMessage());
+            cancel(e.getMessage());
+        }
+    }
+}

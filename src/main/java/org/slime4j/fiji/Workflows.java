@@ -1,0 +1,145 @@
+package org.slime4j.fiji;
+
+import ij.ImagePlus;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slime4j.core.Slime;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LabelImage;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.RgbImage;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Tiling;
+import org.slime4j.core.slime.Trainer;
+
+/**
+ * The Fiji operations with plain parameters, shared by the SciJava commands, the ImageJ 1.x plugin and the CLI:
+ * annotations to training pairs, training, and what training reports. Thin over {@link Slime}.
+ */
+public final class Workflows {
+    /** Where the training mask comes from. */
+    public enum Annotation {
+        ROI_MANAGER("ROI Manager"), OVERLAY("Overlay"), LABEL_IMAGE("Label image");
+
+        public final String label;
+
+        Annotation(String label) {
+            this.label = label;
+        }
+
+        public static Annotation parse(String s) {
+            for (Annotation a : values()) {
+                if (a.label.equalsIgnoreCase(s.trim()) || a.name().equalsIgnoreCase(s.trim().replace(' ', '_'))) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("annotation '" + s + "' is not one of: ROI Manager, Overlay, Label image");
+        }
+    }
+
+    private Workflows() {
+    }
+
+    /** The ROIs of the chosen source; the ROI Manager falls back to the overlay when there is none (headless). */
+    public static Roi[] rois(ImagePlus imp, Annotation source) {
+        if (source == Annotation.ROI_MANAGER && !GraphicsEnvironment.isHeadless()) {
+            RoiManager rm = RoiManager.getInstance();
+            if (rm != null && rm.getCount() > 0) {
+                return rm.getRoisAsArray();
+            }
+        }
+        Overlay overlay = imp.getOverlay();
+        return overlay == null ? new Roi[0] : overlay.toArray();
+    }
+
+    /**
+     * Training pairs: one per annotated plane. ROIs with a stack position annotate that plane (few-shot from a
+     * stack); ROIs without one annotate the current plane. A label image gives one pair per plane it shares with
+     * the image.
+     */
+    public static List<Trainer.Pair> pairs(ImagePlus imp, Roi[] rois, ImagePlus labelImage, List<String> parts,
+                                           InputMapping mapping) {
+        List<Trainer.Pair> out = new ArrayList<>();
+        if (labelImage != null) {
+            if (labelImage.getWidth() != imp.getWidth() || labelImage.getHeight() != imp.getHeight()) {
+                throw new IllegalArgumentException("label image '" + labelImage.getTitle() + "' is "
+                        + labelImage.getWidth() + "×" + labelImage.getHeight() + " but the image is " + imp.getWidth()
+                        + "×" + imp.getHeight());
+            }
+            int planes = Math.min(labelImage.getStackSize(), imp.getNSlices());
+            for (int z = 1; z <= planes; z++) {
+                LabelImage mask = RoiMasks.fromLabelPixels(labelImage.getStack().getProcessor(z), parts.size());
+                out.add(new Trainer.Pair(Images.rgb(imp, planes == 1 ? imp.getZ() : z, imp.getT(), mapping), mask));
+            }
+            return out;
+        }
+        Map<Integer, List<Roi>> byPlane = new LinkedHashMap<>();
+        for (Roi roi : rois) {
+            int z = imp.getStackSize() > 1 && roi.getZPosition() > 0 ? roi.getZPosition()
+                    : imp.getStackSize() > 1 && roi.getPosition() > 0 ? imp.convertIndexToPosition(roi.getPosition())[1]
+                    : imp.getZ();
+            byPlane.computeIfAbsent(z, k -> new ArrayList<>()).add(roi);
+        }
+        if (byPlane.isEmpty()) {
+            RoiMasks.rasterize(rois, imp.getWidth(), imp.getHeight(), parts);          // says what is missing
+        }
+        for (Map.Entry<Integer, List<Roi>> e : byPlane.entrySet()) {
+            LabelImage mask = RoiMasks.rasterize(e.getValue().toArray(new Roi[0]), imp.getWidth(), imp.getHeight(),
+                    parts);
+            out.add(new Trainer.Pair(Images.rgb(imp, e.getKey(), imp.getT(), mapping), mask));
+        }
+        return out;
+    }
+
+    /** The result of {@link #train}: the learned parts, saved, and the training images' mean IoU. */
+    public record Trained(LearnedParts parts, double trainingIou) {
+    }
+
+    /**
+     * Trains on {@code pairs}, saves to {@code output} (never replacing an existing file unless {@code overwrite}),
+     * and reports the mean IoU of segmenting the training images with the result.
+     */
+    public static Trained train(Path model, DeviceChoice device, List<String> parts, List<Trainer.Pair> pairs,
+                                String mapping, SlimeOptions options, boolean validate, Path output, boolean overwrite,
+                                Trainer.Listener listener, BooleanSupplier cancelled, Consumer<String> status)
+            throws IOException {
+        if (output != null && !overwrite && output.toFile().exists()) {
+            throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
+        }
+        status.accept("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
+        Slime slime = Sessions.open(model, device);
+        status.accept("SLiMe: training " + parts + " on " + pairs.size() + " image(s)");
+        LearnedParts learned = slime.train(new Slime.TrainingRequest(parts, null, pairs, validate, mapping), options,
+                listener, cancelled);
+        if (output != null) {
+            learned.save(output, overwrite);
+        }
+        double iou = 0;
+        for (Trainer.Pair p : pairs) {
+            Slime.Segmentation s = slime.segment(learned, p.image(), Tiling.squeeze(), options.seed(), false);
+            iou += LabelImage.meanIou(s.labels(), p.mask().labels(), parts.size());
+        }
+        return new Trained(learned, iou / pairs.size());
+    }
+
+    /** The mapping rule of a training image, as stored in the learned-parts file. */
+    public static String mappingName(ImagePlus imp) {
+        return InputMapping.AUTO.describe(imp.getBitDepth());
+    }
+
+    /** The RGB image of the current plane (for previews). */
+    public static RgbImage current(ImagePlus imp) {
+        return Images.rgb(imp, imp.getZ(), imp.getT(), InputMapping.AUTO);
+    }
+}

@@ -1,0 +1,129 @@
+package org.slime4j.fiji.ij1;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.plugin.PlugIn;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.slime4j.core.Slime;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trainer;
+import org.slime4j.fiji.FolderJob;
+import org.slime4j.fiji.RoiMasks;
+import org.slime4j.fiji.Segmentation;
+import org.slime4j.fiji.Sessions;
+import org.slime4j.fiji.Workflows;
+
+/**
+ * SLiMe Train / Segment / Segment Folder for plain ImageJ 1.x and its macro language (registered by the jar's
+ * {@code plugins.config}); the same keys as the SciJava commands, e.g.
+ * {@code run("SLiMe Segment", "learned_parts=/data/cells.slime model=/models/sd21 all_slices tiling=squeeze");}.
+ */
+public class SlimePlugin implements PlugIn {
+    private static final String[] DEVICES = {"auto", "cpu", "gpu"};
+    private static final String[] TILINGS = {"squeeze", "tiles"};
+
+    @Override
+    public void run(String arg) {
+        try {
+            switch (arg) {
+                case "train" -> train();
+                case "segment" -> segment();
+                case "folder" -> folder();
+                default -> IJ.error("SLiMe", "unknown command '" + arg + "'");
+            }
+        } catch (Exception e) {
+            IJ.log("SLiMe " + arg + ": " + e.getMessage());
+            if (IJ.isMacro()) {
+                IJ.error("SLiMe", e.getMessage());
+            } else {
+                IJ.error("SLiMe", e.getMessage());
+            }
+        }
+    }
+
+    private void train() throws Exception {
+        ImagePlus imp = IJ.getImage();
+        Map<String, String> v = new Fields().text("parts", "")
+                .choice("annotation", "ROI Manager", "ROI Manager", "Overlay", "Label image")
+                .text("label_image", "").text("model", "").text("output", "")
+                .number("epochs", 200).number("learning_rate", 0.1).number("seed", 42)
+                .choice("device", "auto", DEVICES).number("working_size", 512)
+                .flag("augment", true).flag("validate", true).flag("overwrite", false).ask("SLiMe Train");
+        if (v == null) {
+            return;
+        }
+        ImagePlus labels = v.get("label_image").isBlank() ? null : WindowManager.getImage(v.get("label_image"));
+        if (!v.get("label_image").isBlank() && labels == null) {
+            throw new IllegalArgumentException("no open image is titled '" + v.get("label_image") + "'");
+        }
+        Workflows.Annotation source = labels != null ? Workflows.Annotation.LABEL_IMAGE
+                : Workflows.Annotation.parse(v.get("annotation"));
+        var rois = Workflows.rois(imp, source);
+        List<String> names = RoiMasks.partNames(v.get("parts"), rois);
+        List<Trainer.Pair> pairs = Workflows.pairs(imp, rois, labels, names, InputMapping.AUTO);
+        int epochs = (int) Double.parseDouble(v.get("epochs"));
+        SlimeOptions o = SlimeOptions.defaults().toBuilder().epochs(epochs)
+                .workingSize((int) Double.parseDouble(v.get("working_size")))
+                .learningRate(Double.parseDouble(v.get("learning_rate")))
+                .seed((long) Double.parseDouble(v.get("seed")))
+                .augment(Boolean.parseBoolean(v.get("augment")), 0.8).build();
+        int total = epochs * pairs.size();
+        Workflows.Trained t = Workflows.train(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")), names,
+                pairs, Workflows.mappingName(imp), o, Boolean.parseBoolean(v.get("validate")),
+                v.get("output").isBlank() ? null : Path.of(v.get("output")), Boolean.parseBoolean(v.get("overwrite")),
+                new Trainer.Listener() {
+                    @Override
+                    public void step(Trainer.StepReport r) {
+                        IJ.showProgress(r.step(), total);
+                        IJ.showStatus(String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss()));
+                    }
+                }, IJ::escapePressed, IJ::showStatus);
+        IJ.log(String.format("SLiMe Train: %s, training IoU %.3f%s", names, t.trainingIou(),
+                v.get("output").isBlank() ? "" : ", saved " + v.get("output")));
+    }
+
+    private void segment() throws Exception {
+        ImagePlus imp = IJ.getImage();
+        Map<String, String> v = new Fields().text("learned_parts", "").text("model", "")
+                .flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
+                .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment");
+        if (v == null) {
+            return;
+        }
+        LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
+        Slime slime = Sessions.open(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")));
+        ImagePlus labels = Segmentation.segment(slime, parts, imp, Boolean.parseBoolean(v.get("all_slices")),
+                tiling(v), (long) Double.parseDouble(v.get("seed")));
+        labels.show();
+    }
+
+    private void folder() throws Exception {
+        Map<String, String> v = new Fields().text("input_folder", "").text("pattern", "*.tif")
+                .text("output_folder", "").text("learned_parts", "").text("model", "").text("shard", "1/1")
+                .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0).number("tile_overlap", 0.25)
+                .number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment Folder");
+        if (v == null) {
+            return;
+        }
+        LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
+        Slime slime = Sessions.open(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")));
+        FolderJob.Summary s = FolderJob.run(slime, parts, Path.of(v.get("input_folder")), v.get("pattern"),
+                Path.of(v.get("output_folder")), FolderJob.Shard.parse(v.get("shard")), tiling(v),
+                (long) Double.parseDouble(v.get("seed")), IJ::log, IJ::escapePressed);
+        IJ.log("SLiMe Segment Folder: " + s);
+        s.failures().forEach(f -> IJ.log("SLiMe failed: " + f));
+    }
+
+    private static org.slime4j.core.slime.Tiling tiling(Map<String, String> v) {
+        return v.get("tiling").equals("tiles")
+                ? org.slime4j.core.slime.Tiling.tiles(Double.parseDouble(v.get("tile_scale")),
+                        Double.parseDouble(v.get("tile_overlap")))
+                : org.slime4j.core.slime.Tiling.squeeze();
+    }
+}
