@@ -14,19 +14,19 @@ public final class AttentionMaps {
     private AttentionMaps() {
     }
 
-    /** Rows of one batch half: {@code half} 0 = uncond, 1 = text. [heads, Q, keys]. */
-    static NDArray half(NDArray scores, int half) {
+    /** Rows of one half of batch-of-two scores: {@code half} 0 = uncond, 1 = text. [heads, Q, keys]. */
+    public static NDArray half(NDArray scores, int half) {
         long heads = scores.getShape().get(0) / 2;
         return scores.get(half * heads + ":" + (half + 1) * heads);
     }
 
     /**
-     * One layer's cross map: columns 0..K-1 of the scores (after a softmax over all keys when {@code softmax}, as at
-     * inference; raw logits in training), resized to L×L, averaged over heads. [K, L, L].
+     * One layer's cross map from the text item's scores [heads, Q, 77]: columns 0..K-1 (after a softmax over all
+     * keys when {@code softmax}, as at inference; raw logits in training), resized to L×L, averaged over heads.
+     * [K, L, L].
      */
-    public static NDArray crossLayer(NDManager m, NDArray scores, int half, int parts, int size, boolean softmax) {
-        try (NDArray rows = half(scores, half);                                  // [heads, Q, 77]
-             NDArray probs = softmax ? rows.softmax(-1) : rows.reshape(rows.getShape()); // never duplicate(): it detaches
+    public static NDArray crossLayer(NDManager m, NDArray rows, int parts, int size, boolean softmax) {
+        try (NDArray probs = softmax ? rows.softmax(-1) : rows.reshape(rows.getShape()); // never duplicate(): it detaches
              NDArray tokens = probs.get(":, :, 0:" + parts)) {                   // [heads, Q, K]
             long heads = tokens.getShape().get(0);
             int side = side(tokens.getShape().get(1));
@@ -38,10 +38,9 @@ public final class AttentionMaps {
         }
     }
 
-    /** One layer's self map of the text half: softmax over keys, [heads, Q(keys), h, w] resized, head mean. [Q, L, L]. */
-    public static NDArray selfLayer(NDManager m, NDArray scores, int size) {
-        try (NDArray rows = half(scores, 1);                                     // [heads, Q, Q]
-             NDArray probs = rows.softmax(-1)) {
+    /** One layer's self map from the text item's scores [heads, Q, Q]: softmax over keys, head mean. [Q, L, L]. */
+    public static NDArray selfLayer(NDManager m, NDArray rows, int size) {
+        try (NDArray probs = rows.softmax(-1)) {
             long heads = probs.getShape().get(0);
             long q = probs.getShape().get(1);
             int side = side(q);

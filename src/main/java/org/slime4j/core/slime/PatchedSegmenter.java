@@ -71,12 +71,12 @@ public final class PatchedSegmenter {
                     for (float[] v : vectors) {
                         learned.add(m.create(v, new Shape(1, text.width())));
                     }
-                    NDArray context = text.context(m, learned);                  // [2, 77, D]
+                    NDArray context = text.text(m, learned);                     // [1, 77, D]
                     CapturedScores scores = new CapturedScores(layers);
-                    sd.unet().forward(noisy.concat(noisy, 0), o.testT(), context, scores);
+                    sd.unet().forward(noisy, o.testT(), context, scores);        // text item only: the maps use no more
                     List<NDArray> crossMaps = new ArrayList<>();
                     for (String path : o.crossLayers()) {
-                        crossMaps.add(AttentionMaps.crossLayer(m, scores.get(path), 1, k, l, true));
+                        crossMaps.add(AttentionMaps.crossLayer(m, scores.get(path), k, l, true));
                     }
                     List<NDArray> selfMaps = new ArrayList<>();
                     for (String path : o.selfLayers()) {

@@ -62,9 +62,16 @@ public record TextContext(int parts, int length, int width, float[] text, float[
 
     /**
      * The UNet context {@code [uncond; text with positions 1..K-1 replaced by vectors]} [2, 77, D], differentiable
-     * in {@code vectors} ([1, D] each).
+     * in {@code vectors} ([1, D] each), as the reference builds it.
      */
     public NDArray context(NDManager m, List<NDArray> vectors) {
+        try (NDArray u = uncond(m); NDArray t = text(m, vectors)) {
+            return u.concat(t, 0);                                               // [2, 77, D]
+        }
+    }
+
+    /** The text half of the context, differentiable in {@code vectors}: [1, 77, D]. */
+    public NDArray text(NDManager m, List<NDArray> vectors) {
         NDArray full = constant(m, text);                                        // [77, D]
         List<NDArray> rows = new ArrayList<>();
         rows.add(full.get("0:1"));                                               // start token
@@ -72,9 +79,15 @@ public record TextContext(int parts, int length, int width, float[] text, float[
             rows.add(v.reshape(1, width));
         }
         rows.add(full.get(parts + ":"));                                         // the rest, fixed
-        try (NDArray learned = NDArrays.concat(new NDList(rows), 0);            // [77, D]
-             NDArray u = constant(m, uncond)) {
-            return NDArrays.stack(new NDList(u, learned));                       // [2, 77, D]
+        try (NDArray learned = NDArrays.concat(new NDList(rows), 0)) {          // [77, D]
+            return learned.expandDims(0);                                        // [1, 77, D]
+        }
+    }
+
+    /** The unconditional half: the encoding of "" [1, 77, D]. */
+    public NDArray uncond(NDManager m) {
+        try (NDArray u = constant(m, uncond)) {
+            return u.expandDims(0);
         }
     }
 

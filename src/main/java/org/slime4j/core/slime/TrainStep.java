@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Map;
 import org.slime4j.core.StableDiffusion;
 import org.slime4j.core.nn.Nn;
+import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
 
 /**
  * One SLiMe training step as the reference's {@code train_step} + {@code training_step} compute it: losses and
- * their gradients with respect to the learned vectors (the Adam update is the caller's, {@link Adam}).
+ * their gradients with respect to the learned vectors (the Adam update is the caller's, {@link Adam}). Only the
+ * text item is run under autograd and captured; the unconditional item, which only the noise loss uses, runs
+ * separately without a graph: half the backward work and memory of the reference's batch of two.
  * Thread-compatible: one step at a time per JVM (DJL allows one gradient collector at once).
  */
 public final class TrainStep {
@@ -42,7 +45,6 @@ public final class TrainStep {
             NDArray squeezed = Resize.bilinear(m, image, o.workingSize(), o.workingSize()); // [1, 3, S, S]
             NDArray latents = sd.vae().encodeImages(squeezed, vaeEps);           // [1, 4, L, L]
             NDArray noisy = sd.schedule().addNoise(latents, noise, t);           // [1, 4, L, L]
-            NDArray batch = noisy.concat(noisy, 0);                              // [2, 4, L, L]
             List<NDArray> learned = new ArrayList<>();
             for (float[] v : vectors) {
                 NDArray leaf = m.create(v, new Shape(1, text.width())).duplicate(); // [1, D]
@@ -67,15 +69,21 @@ public final class TrainStep {
             NDArray loss2;
             NDArray sdLoss;
             NDArray loss;
+            // The unconditional item only feeds the noise loss and never depends on the vectors: it runs on its own,
+            // without a graph or captured scores (the reference runs both items as one batch; same numbers).
+            NDArray eu;
+            try (NDArray u = text.uncond(m)) {
+                eu = sd.unet().forward(noisy, t, u, AttentionCapture.NONE);      // [1, 4, L, L]
+            }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray context = text.context(m, learned);                      // [2, 77, D]
+                NDArray context = text.text(m, learned);                         // [1, 77, D]
                 List<String> layers = new ArrayList<>(o.crossLayers());
                 layers.addAll(o.selfLayers());
                 CapturedScores scores = new CapturedScores(layers);
-                NDArray eps = sd.unet().forward(batch, t, context, scores);      // [2, 4, L, L]
+                NDArray et = sd.unet().forward(noisy, t, context, scores);       // [1, 4, L, L]
                 List<NDArray> cross = new ArrayList<>();
                 for (String path : o.crossLayers()) {
-                    NDArray c = AttentionMaps.crossLayer(m, scores.get(path), 1, k, l, false); // [K, L, L]
+                    NDArray c = AttentionMaps.crossLayer(m, scores.get(path), k, l, false); // [K, L, L]
                     cross.add(c);
                     if (trace != null) {
                         trace.put("train.layer_cross." + path, c);
@@ -97,8 +105,6 @@ public final class TrainStep {
                 NDArray probs = logits.softmax(0);                               // [K, L, L]
                 NDArray was = AttentionMaps.was(probs.reshape(k, (long) l * l), selfMap); // [K, L, L]
                 loss2 = was.sub(oneHot).square().mean().mul(parts);              // MSE × K
-                NDArray eu = eps.get("0:1");                                     // [1, 4, L, L]
-                NDArray et = eps.get("1:2");
                 NDArray guided = eu.add(et.sub(eu).mul(guidance));
                 sdLoss = guided.sub(noise).square().mean();
                 loss = loss1.add(sdLoss.mul(sdCoef)).add(loss2.mul(saCoef));
@@ -109,7 +115,7 @@ public final class TrainStep {
                     trace.put("train.self_attention", selfMap);
                     trace.put("train.was", was);
                     trace.put("train.latents", latents);
-                    trace.put("train.noise_pred_both", eps);
+                    trace.put("train.noise_pred_both", eu.concat(et, 0));
                 }
             }
             float[][] grads = new float[vectors.length][];
