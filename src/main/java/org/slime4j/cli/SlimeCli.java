@@ -147,7 +147,7 @@ public final class SlimeCli {
                     .seed(seed).augment(!noAugment, 0.8).build();
             long start = System.nanoTime();
             Workflows.Trained t = Workflows.train(common.model, common.device(), names, pairs, mapping, o,
-                    !noValidate, out, overwrite, new Trainer.Listener() {
+                    !noValidate, 0, out, overwrite, new Trainer.Listener() {
                         @Override
                         public void epoch(int epoch, double loss, double iou, boolean best) {
                             System.err.printf("epoch %d/%d loss %.4f IoU %.3f%s (%.0f s)%n", epoch, epochs, loss, iou,

@@ -70,9 +70,10 @@ public final class Slime implements AutoCloseable {
      * @param pairs              annotated images (one: one-shot; more: few-shot)
      * @param validateOnTraining after each epoch, segment the training images and keep the best epoch (reference)
      * @param inputMapping       the rule that made the RGB images, stored with the result
+     * @param previewEvery       0, or a live preview of the first image every this many epochs
      */
     public record TrainingRequest(List<String> partNames, String prompt, List<Trainer.Pair> pairs,
-                                  boolean validateOnTraining, String inputMapping) {
+                                  boolean validateOnTraining, String inputMapping, int previewEvery) {
         public TrainingRequest {
             partNames = List.copyOf(partNames);
             pairs = List.copyOf(pairs);
@@ -95,9 +96,10 @@ public final class Slime implements AutoCloseable {
             }
         }
         TextContext text = TextContext.encode(sd, k, request.prompt());
+        sd.releaseTextEncoder();                         // the context is all training and segmentation need
         Trainer.Outcome outcome = Trainer.train(sd, text, o, request.pairs(),
                 request.validateOnTraining() ? request.pairs() : List.of(), Randomness.seeded(o.seed()),
-                Trainer.Settings.defaults(), listener, cancelled);
+                new Trainer.Settings(false, request.previewEvery()), listener, cancelled);
         return new LearnedParts(request.partNames(), outcome.vectors(), text, identity, o, request.inputMapping(),
                 Instant.now().toString());
     }

@@ -38,19 +38,26 @@ public final class StableDiffusion implements AutoCloseable {
     private final ModelFolder folder;
     private final NDManager manager;
     private final ClipTokenizer tokenizer;
-    private final ClipTextModel textEncoder;
+    private final TextLoader textLoader;
+    private ClipTextModel textEncoder;
+    private NDManager textManager;
     private final AutoencoderKL vae;
     private final UNet2DConditionModel unet;
     private final NoiseSchedule schedule;
     private final Map<String, Set<String>> unusedWeights;
 
-    private StableDiffusion(ModelFolder folder, NDManager manager, ClipTokenizer tokenizer, ClipTextModel textEncoder,
+    /** Builds the text encoder's blocks into a manager; returns the unused weight keys through {@code unused}. */
+    private interface TextLoader {
+        ClipTextModel load(NDManager manager, Map<String, Set<String>> unused) throws IOException;
+    }
+
+    private StableDiffusion(ModelFolder folder, NDManager manager, ClipTokenizer tokenizer, TextLoader textLoader,
                             AutoencoderKL vae, UNet2DConditionModel unet, NoiseSchedule schedule,
                             Map<String, Set<String>> unusedWeights) {
         this.folder = folder;
         this.manager = manager;
         this.tokenizer = tokenizer;
-        this.textEncoder = textEncoder;
+        this.textLoader = textLoader;
         this.vae = vae;
         this.unet = unet;
         this.schedule = schedule;
@@ -69,8 +76,8 @@ public final class StableDiffusion implements AutoCloseable {
         try {
             WeightStore store = WeightStore.random(manager);
             return new StableDiffusion(new ModelFolder(tokenizerFolder), manager, tokenizer,
-                    new ClipTextModel(store, text), new AutoencoderKL(store, vae), new UNet2DConditionModel(store, unet),
-                    new NoiseSchedule(sched), Map.of());
+                    (m, unused) -> new ClipTextModel(WeightStore.random(m), text), new AutoencoderKL(store, vae),
+                    new UNet2DConditionModel(store, unet), new NoiseSchedule(sched), new LinkedHashMap<>());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -89,19 +96,24 @@ public final class StableDiffusion implements AutoCloseable {
         Device d = device.resolve();
         NDManager manager = NDManager.newBaseManager(d);
         Map<String, Set<String>> unused = new LinkedHashMap<>();
-        try (SafeTensors te = SafeTensors.open(folder.weights("text_encoder"));
-             SafeTensors va = SafeTensors.open(folder.weights("vae"));
+        try (SafeTensors va = SafeTensors.open(folder.weights("vae"));
              SafeTensors un = SafeTensors.open(folder.weights("unet"))) {
-            WeightStore teStore = new WeightStore(te, manager);
-            ClipTextModel textEncoder = new ClipTextModel(teStore, textConfig);
             WeightStore vaStore = new WeightStore(va, manager);
             AutoencoderKL vae = new AutoencoderKL(vaStore, vaeConfig);
             WeightStore unStore = new WeightStore(un, manager);
             UNet2DConditionModel unet = new UNet2DConditionModel(unStore, unetConfig);
-            unused.put("text_encoder", teStore.unusedKeys());
             unused.put("vae", vaStore.unusedKeys());
             unused.put("unet", unStore.unusedKeys());
-            return new StableDiffusion(folder, manager, tokenizer, textEncoder, vae, unet,
+            SafeTensors.open(folder.weights("text_encoder")).close();            // fail now, not at first use
+            TextLoader text = (m, unusedKeys) -> {
+                try (SafeTensors te = SafeTensors.open(folder.weights("text_encoder"))) {
+                    WeightStore teStore = new WeightStore(te, m);
+                    ClipTextModel model = new ClipTextModel(teStore, textConfig);
+                    unusedKeys.put("text_encoder", teStore.unusedKeys());
+                    return model;
+                }
+            };
+            return new StableDiffusion(folder, manager, tokenizer, text, vae, unet,
                     new NoiseSchedule(schedulerConfig), unused);
         } catch (IOException | RuntimeException e) {
             manager.close();
@@ -122,8 +134,34 @@ public final class StableDiffusion implements AutoCloseable {
         return tokenizer;
     }
 
-    public ClipTextModel textEncoder() {
+    /**
+     * The CLIP text encoder, loaded on first use: only training needs it (a {@code .slime} file carries its
+     * encodings), and at SD-2.1 size it holds 1.4 GB. {@link #releaseTextEncoder()} frees it again.
+     */
+    public synchronized ClipTextModel textEncoder() {
+        if (textEncoder == null) {
+            NDManager m = manager.newSubManager();
+            try {
+                textEncoder = textLoader.load(m, unusedWeights);
+                textManager = m;
+            } catch (IOException e) {
+                m.close();
+                throw new java.io.UncheckedIOException("Cannot read the text encoder of " + folder.root(), e);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
         return textEncoder;
+    }
+
+    /** Frees the text encoder's weights; the next {@link #textEncoder()} loads them again. */
+    public synchronized void releaseTextEncoder() {
+        if (textManager != null) {
+            textManager.close();
+            textManager = null;
+            textEncoder = null;
+        }
     }
 
     public AutoencoderKL vae() {
@@ -138,7 +176,10 @@ public final class StableDiffusion implements AutoCloseable {
         return schedule;
     }
 
-    /** Weights in the files that no block used, per component (e.g. the VAE decoder, which SLiMe never runs). */
+    /**
+     * Weights in the files that no block used, per component (e.g. the VAE decoder, which SLiMe never runs); the
+     * text encoder's entry appears once it has been loaded.
+     */
     public Map<String, Set<String>> unusedWeights() {
         return unusedWeights;
     }

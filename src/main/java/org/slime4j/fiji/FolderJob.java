@@ -86,7 +86,13 @@ public final class FolderJob {
                               Tiling tiling, long seed, Consumer<String> log, BooleanSupplier cancelled)
             throws IOException {
         List<Path> files = files(in, glob, shard);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IOException("Output folder " + out + " is not a folder.");
+        }
         Files.createDirectories(out);
+        if (!Files.isWritable(out)) {
+            throw new IOException("Output folder " + out + " is not writable.");
+        }
         int written = 0;
         int skipped = 0;
         List<String> failures = new ArrayList<>();

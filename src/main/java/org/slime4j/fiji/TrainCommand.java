@@ -57,6 +57,9 @@ public class TrainCommand extends ContextCommand {
     @Parameter(label = "Keep the best epoch (segments the training images each epoch)")
     private boolean validate = true;
 
+    @Parameter(label = "Live preview every n epochs (0: off)", min = "0")
+    private int preview_every = 0;
+
     @Parameter
     private boolean overwrite = false;
 
@@ -82,7 +85,8 @@ public class TrainCommand extends ContextCommand {
                     .learningRate(learning_rate).seed(seed).augment(augment, 0.8).build();
             int total = epochs * pairs.size();
             Workflows.Trained t = Workflows.train(model.toPath(), DeviceChoice.parse(device), names, pairs,
-                    Workflows.mappingName(image), o, validate, output == null ? null : output.toPath(), overwrite,
+                    Workflows.mappingName(image), o, validate, preview_every, output == null ? null : output.toPath(),
+                    overwrite,
                     new Trainer.Listener() {
                         @Override
                         public void step(Trainer.StepReport r) {
@@ -94,6 +98,11 @@ public class TrainCommand extends ContextCommand {
                         public void epoch(int epoch, double loss, double iou, boolean best) {
                             log.info(String.format("SLiMe epoch %d: loss %.4f, IoU %.3f%s", epoch, loss, iou,
                                     best ? " (best)" : ""));
+                        }
+
+                        @Override
+                        public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
+                            Workflows.showPreview(image, labels, names.size());
                         }
                     }, this::isCanceled, status::showStatus);
             training_iou = t.trainingIou();

@@ -111,8 +111,9 @@ public final class Workflows {
      * and reports the mean IoU of segmenting the training images with the result.
      */
     public static Trained train(Path model, DeviceChoice device, List<String> parts, List<Trainer.Pair> pairs,
-                                String mapping, SlimeOptions options, boolean validate, Path output, boolean overwrite,
-                                Trainer.Listener listener, BooleanSupplier cancelled, Consumer<String> status)
+                                String mapping, SlimeOptions options, boolean validate, int previewEvery, Path output,
+                                boolean overwrite, Trainer.Listener listener, BooleanSupplier cancelled,
+                                Consumer<String> status)
             throws IOException {
         if (output != null && !overwrite && output.toFile().exists()) {
             throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
@@ -120,7 +121,8 @@ public final class Workflows {
         status.accept("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
         Slime slime = Sessions.open(model, device);
         status.accept("SLiMe: training " + parts + " on " + pairs.size() + " image(s)");
-        LearnedParts learned = slime.train(new Slime.TrainingRequest(parts, null, pairs, validate, mapping), options,
+        LearnedParts learned = slime.train(new Slime.TrainingRequest(parts, null, pairs, validate, mapping, previewEvery),
+                options,
                 listener, cancelled);
         if (output != null) {
             learned.save(output, overwrite);
@@ -131,6 +133,27 @@ public final class Workflows {
             iou += LabelImage.meanIou(s.labels(), p.mask().labels(), parts.size());
         }
         return new Trained(learned, iou / pairs.size());
+    }
+
+    /** Shows a label image over {@code imp} as a translucent overlay named "SLiMe preview" (replacing the last). */
+    public static void showPreview(ImagePlus imp, LabelImage labels, int parts) {
+        ij.process.ShortProcessor sp = new ij.process.ShortProcessor(labels.width(), labels.height());
+        for (int i = 0; i < labels.labels().length; i++) {
+            sp.set(i, labels.labels()[i]);
+        }
+        sp.setLut(Images.lut(parts));
+        sp.setMinAndMax(0, 255);
+        ij.gui.ImageRoi roi = new ij.gui.ImageRoi(0, 0, sp.convertToRGB());
+        roi.setOpacity(0.4);
+        roi.setZeroTransparent(true);
+        roi.setName("SLiMe preview");
+        Overlay overlay = imp.getOverlay() == null ? new Overlay() : imp.getOverlay();
+        int old = overlay.getIndex("SLiMe preview");
+        if (old >= 0) {
+            overlay.remove(old);
+        }
+        overlay.add(roi);
+        imp.setOverlay(overlay);
     }
 
     /** The mapping rule of a training image, as stored in the learned-parts file. */

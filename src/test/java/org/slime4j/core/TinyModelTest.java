@@ -38,6 +38,8 @@ class TinyModelTest {
         try (StableDiffusion sd = StableDiffusion.load(TinyModel.write(tmp.resolve("sd1"), false, DType.F32, 1),
                 DeviceChoice.CPU)) {
             assertTrue(sd.unusedWeights().get("unet").isEmpty(), "unused UNet weights " + sd.unusedWeights());
+            assertEquals(null, sd.unusedWeights().get("text_encoder"), "the text encoder loads at first use");
+            sd.textEncoder();
             assertTrue(sd.unusedWeights().get("text_encoder").isEmpty(), "unused text weights " + sd.unusedWeights());
             assertEquals(List.of("decoder.conv_in.bias", "decoder.conv_in.weight", "post_quant_conv.bias",
                     "post_quant_conv.weight"), new ArrayList<>(sd.unusedWeights().get("vae")));

@@ -72,7 +72,7 @@ class TrajectoryParityTest {
             List<Trainer.StepReport> reports = new ArrayList<>();
             Trainer.Outcome outcome = Trainer.train(sd, text, options,
                     List.of(new Trainer.Pair(image, labels.resizeNearest(image.width(), image.height()))), List.of(),
-                    draws, new Trainer.Settings(true), new Trainer.Listener() {
+                    draws, new Trainer.Settings(true, 0), new Trainer.Listener() {
                         @Override
                         public void step(Trainer.StepReport report) {
                             reports.add(report);

@@ -77,11 +77,15 @@ class FijiTest {
     void trainThenSegmentAStackThroughCommandService() throws Exception {
         Path slime = tmp.resolve("cmd.slime");
         try (Context ctx = new Context()) {
-            CommandModule train = run(ctx, TrainCommand.class, "image", annotated("train.tif"), "parts", "",
+            ImagePlus trainImage = annotated("train.tif");
+            CommandModule train = run(ctx, TrainCommand.class, "image", trainImage, "parts", "",
                     "annotation", "Overlay", "model", model.toFile(), "output", slime.toFile(), "epochs", 2,
                     "learning_rate", 0.1, "seed", 3L, "device", "cpu", "working_size", 64, "augment", false,
-                    "validate", false, "overwrite", false);
+                    "validate", false, "preview_every", 1, "overwrite", false);
             assertFalse(train.isCanceled(), "train: " + train.getCancelReason());
+            assertEquals(1, trainImage.getOverlay().getIndex("SLiMe preview") >= 0 ? 1 : 0,
+                    "the live preview is in the overlay");
+            assertEquals(3, trainImage.getOverlay().size(), "two part ROIs and one preview, replaced each epoch");
             double iou = (Double) train.getOutput("training_iou");
             assertTrue(iou >= 0 && iou <= 1, "IoU " + iou);
             LearnedParts parts = LearnedParts.load(slime);
@@ -115,7 +119,7 @@ class FijiTest {
             CommandModule again = run(ctx, TrainCommand.class, "image", annotated("train.tif"), "parts", "",
                     "annotation", "Overlay", "model", model.toFile(), "output", slime.toFile(), "epochs", 1,
                     "learning_rate", 0.1, "seed", 3L, "device", "cpu", "working_size", 64, "augment", false,
-                    "validate", false, "overwrite", false);
+                    "validate", false, "preview_every", 0, "overwrite", false);
             assertTrue(again.isCanceled() && again.getCancelReason().contains("exists already"),
                     "an existing .slime is not replaced silently: " + again.getCancelReason());
         }
@@ -133,7 +137,7 @@ class FijiTest {
             assertFalse(run(ctx, TrainCommand.class, "image", annotated("t"), "parts", "disk square",
                     "annotation", "Overlay", "model", model.toFile(), "output", slime.toFile(), "epochs", 1,
                     "learning_rate", 0.1, "seed", 3L, "device", "cpu", "working_size", 64, "augment", false,
-                    "validate", false, "overwrite", false).isCanceled());
+                    "validate", false, "preview_every", 0, "overwrite", false).isCanceled());
             Path out = tmp.resolve("out");
             Object[] inputs = {"input_folder", in.toFile(), "pattern", "*.tif", "output_folder", out.toFile(),
                                "learned_parts", slime.toFile(), "model", model.toFile(), "shard", "1/1",

@@ -24,7 +24,7 @@ public record TextContext(int parts, int length, int width, float[] text, float[
         return String.join(" ", Collections.nCopies(parts, "part"));
     }
 
-    /** Encodes {@code prompt} (null: the default) and "" with the model's text encoder. */
+    /** Encodes {@code prompt} (null: the default) and "" with the model's text encoder (loading it if needed). */
     public static TextContext encode(StableDiffusion sd, int parts, String prompt) {
         if (parts < 2) {
             throw new IllegalArgumentException("SLiMe needs at least 2 parts (background and one more), got " + parts);

@@ -36,15 +36,21 @@ public final class Trainer {
 
         default void epoch(int epoch, double meanLoss, double validationIou, boolean best) {
         }
+
+        /** Every {@link Settings#previewEvery} epochs: the first training image segmented with the current vectors. */
+        default void preview(int epoch, LabelImage labels) {
+        }
     }
 
     /**
      * @param checkEveryStep segment the training image at L×L inside each step (before the update) and report its
      *                       IoU, as the reference logs it; costs one UNet pass and two random draws per step
+     * @param previewEvery   0, or segment the first training image every this many epochs for a live preview
+     *                       (its own random draws, so results do not depend on it)
      */
-    public record Settings(boolean checkEveryStep) {
+    public record Settings(boolean checkEveryStep, int previewEvery) {
         public static Settings defaults() {
-            return new Settings(false);
+            return new Settings(false, 0);
         }
     }
 
@@ -105,6 +111,9 @@ public final class Trainer {
                 best = copy(vectors);
             }
             listener.epoch(epoch, lossSum / pairs.size(), iou, improved);
+            if (settings.previewEvery() > 0 && epoch % settings.previewEvery() == 0) {
+                listener.preview(epoch, preview(sd, text, vectors, o, pairs.get(0).image(), epoch));
+            }
         }
         return validation.isEmpty()
                 ? new Outcome(vectors, o.epochs(), o.epochs(), Double.NaN, false)
@@ -124,6 +133,17 @@ public final class Trainer {
             }
         }
         return sum / validation.size();
+    }
+
+    private static LabelImage preview(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
+                                      RgbImage image, int epoch) {
+        int s = o.workingSize();
+        try (NDManager m = sd.manager().newSubManager()) {
+            NDArray squeezed = Resize.bilinear(m, image.toArray(m), s, s);
+            int[] labels = PatchedSegmenter.segment(sd, text, vectors, o, squeezed, s,
+                    Randomness.seeded(o.seed() + epoch), null).labels();
+            return new LabelImage(s, s, labels).resizeNearest(image.width(), image.height());
+        }
     }
 
     static float[][] copy(float[][] v) {

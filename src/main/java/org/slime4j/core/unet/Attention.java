@@ -42,13 +42,15 @@ public final class Attention {
         long b = x.getShape().get(0);
         NDArray scores;
         NDArray value;
+        // scale·(q·kᵀ) computed as (scale·q)·kᵀ: one pass less over the largest tensor, and the same numbers
+        // (exactly so when dim_head is a power of four, as in Stable Diffusion: scale = 1/8).
         try (NDArray q0 = toQ.forward(x); NDArray q = headToBatch(q0);          // [B*h, Q, d]
+             NDArray qs = q.mul(scale);
              NDArray k0 = toK.forward(source); NDArray k = headToBatch(k0);     // [B*h, K, d]
              NDArray kt = k.transpose(0, 2, 1);                                  // [B*h, d, K]
-             NDArray v0 = toV.forward(source);
-             NDArray raw = q.matMul(kt)) {                                       // [B*h, Q, K]
+             NDArray v0 = toV.forward(source)) {
             value = headToBatch(v0);                                             // [B*h, K, d]
-            scores = raw.mul(scale);                                             // [B*h, Q, K]
+            scores = qs.matMul(kt);                                              // [B*h, Q, K]
         }
         NDArray out;
         try (value; NDArray probs = scores.softmax(-1);                          // [B*h, Q, K]

@@ -54,7 +54,8 @@ public class SlimePlugin implements PlugIn {
                 .text("label_image", "").text("model", "").text("output", "")
                 .number("epochs", 200).number("learning_rate", 0.1).number("seed", 42)
                 .choice("device", "auto", DEVICES).number("working_size", 512)
-                .flag("augment", true).flag("validate", true).flag("overwrite", false).ask("SLiMe Train");
+                .flag("augment", true).flag("validate", true).number("preview_every", 0).flag("overwrite", false)
+                .ask("SLiMe Train");
         if (v == null) {
             return;
         }
@@ -76,12 +77,19 @@ public class SlimePlugin implements PlugIn {
         int total = epochs * pairs.size();
         Workflows.Trained t = Workflows.train(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")), names,
                 pairs, Workflows.mappingName(imp), o, Boolean.parseBoolean(v.get("validate")),
+                (int) Double.parseDouble(v.get("preview_every")),
                 v.get("output").isBlank() ? null : Path.of(v.get("output")), Boolean.parseBoolean(v.get("overwrite")),
                 new Trainer.Listener() {
                     @Override
                     public void step(Trainer.StepReport r) {
                         IJ.showProgress(r.step(), total);
                         IJ.showStatus(String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss()));
+                    }
+
+                    @Override
+                    public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
+                        Workflows.showPreview(imp, labels, names.size());
+                        imp.updateAndDraw();
                     }
                 }, IJ::escapePressed, IJ::showStatus);
         IJ.log(String.format("SLiMe Train: %s, training IoU %.3f%s", names, t.trainingIou(),
