@@ -35,9 +35,13 @@ public final class SlimeBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [steps] [segmentations] [device]");
+        if (args.length < 1 || (args.length < 2 && !args[0].equals("flops"))) {
+            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [steps] [segmentations] [device] | flops -");
             System.exit(2);
+        }
+        if (args[0].equals("flops")) {
+            flops();
+            return;
         }
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int segmentations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
@@ -59,13 +63,61 @@ public final class SlimeBench {
         }
     }
 
-    static StableDiffusion sd21(Path tokenizer, DeviceChoice device) {
+    static UNetConfig sd21Unet() {
         int[] ch = {320, 640, 1280, 1280};
-        UNetConfig unet = new UNetConfig(4, 4, ch,
+        return new UNetConfig(4, 4, ch,
                 List.of("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
                 List.of("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), 2,
                 new int[] {5, 10, 20, 20}, 1024, 32, 1e-5, true, true, true, 0, 1, 1.0, 1);
-        VaeConfig vae = new VaeConfig(3, 4, new int[] {128, 256, 512, 512}, 2, 32, 0.18215);
+    }
+
+    static VaeConfig sd21Vae() {
+        return new VaeConfig(3, 4, new int[] {128, 256, 512, 512}, 2, 32, 0.18215);
+    }
+
+    /**
+     * The FLOP count of a training step (VAE, the unconditional and the text UNet pass, and the backward pass to
+     * the context, which costs about one more forward pass since no weight gradients are formed) and of a
+     * segmentation (VAE and one text pass) at SD-2.1 size, S = 512, and this machine's fp32 rates: the bound.
+     */
+    static void flops() {
+        double unet = FlopCount.unet(sd21Unet(), 64, 64, 77);
+        double vae = FlopCount.vaeEncoder(sd21Vae(), 512, 512);
+        double train = vae + 3 * unet;
+        double segment = vae + unet;
+        System.out.printf("SD-2.1 size, S = 512: UNet forward %.0f GFLOP, VAE encoder %.0f GFLOP%n", unet / 1e9,
+                vae / 1e9);
+        System.out.printf("training step %.2f TFLOP, segmentation %.2f TFLOP%n", train / 1e12, segment / 1e12);
+        double matmul;
+        double conv;
+        try (NDManager m = NDManager.newBaseManager(DeviceChoice.CPU.resolve())) {
+            NDArray a = m.randomNormal(new Shape(2048, 2048));
+            NDArray x = m.randomNormal(new Shape(1, 320, 64, 64));
+            NDArray w = m.randomNormal(new Shape(320, 320, 3, 3));
+            NDArray b = m.zeros(new Shape(320));
+            matmul = rate(() -> a.matMul(a).close(), 2.0 * 2048 * 2048 * 2048);
+            conv = rate(() -> ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(1, 1), new Shape(1, 1))
+                    .close(), FlopCount.conv(320, 320, 3, 64, 64));
+        }
+        System.out.printf("this machine, fp32: matmul 2048² %.0f GFLOP/s, conv 3×3 320->320 at 64² %.0f GFLOP/s%n",
+                matmul / 1e9, conv / 1e9);
+        System.out.printf("bound: training step %.1f-%.1f s, segmentation %.1f-%.1f s%n", train / conv, train / matmul,
+                segment / conv, segment / matmul);
+    }
+
+    private static double rate(Runnable op, double flop) {
+        op.run();
+        long t = System.nanoTime();
+        int n = 5;
+        for (int i = 0; i < n; i++) {
+            op.run();
+        }
+        return flop * n / ((System.nanoTime() - t) / 1e9);
+    }
+
+    static StableDiffusion sd21(Path tokenizer, DeviceChoice device) {
+        UNetConfig unet = sd21Unet();
+        VaeConfig vae = sd21Vae();
         ClipTextConfig text = new ClipTextConfig(49408, 1024, 4096, 23, 16, 77, 1e-5, "gelu");
         return StableDiffusion.random(text, unet, vae, new SchedulerConfig(1000, 0.00085, 0.012, "scaled_linear"),
                 tokenizer, device);
@@ -76,6 +128,7 @@ public final class SlimeBench {
         int l = s / 8;
         SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).augment(false, 0.8).build();
         TextContext text = TextContext.encode(sd, k, null);
+        sd.releaseTextEncoder();                                                 // as Slime.train does
         float[][] vectors = text.initialVectors();
         Adam adam = new Adam(o.learningRate(), k - 1, text.width());
         Randomness random = Randomness.seeded(1);
