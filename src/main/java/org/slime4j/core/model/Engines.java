@@ -18,9 +18,24 @@ public final class Engines {
     private Engines() {
     }
 
-    /** libc's setenv. */
+    /** libc's setenv and malloc_trim. */
     private interface LibC extends Library {
         int setenv(String name, String value, int overwrite);
+
+        int malloc_trim(long pad);
+    }
+
+    private static LibC libc;
+
+    /**
+     * Returns freed heap memory to the system (glibc's {@code malloc_trim}); called between training steps and
+     * segmentations, so that what one step freed is not still counted when the next one peaks. A no-op elsewhere.
+     */
+    public static void trim() {
+        LibC c = libc;
+        if (c != null) {
+            c.malloc_trim(0);
+        }
     }
 
     public static synchronized void init() {
@@ -35,9 +50,12 @@ public final class Engines {
         if (threads != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", threads);
         }
-        if (Platform.isLinux() && System.getenv("THP_MEM_ALLOC_ENABLE") == null) {
+        if (Platform.isLinux()) {
             try {
-                Native.load("c", LibC.class).setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
+                libc = Native.load("c", LibC.class);
+                if (System.getenv("THP_MEM_ALLOC_ENABLE") == null) {
+                    libc.setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
+                }
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 // no libc through JNA: libtorch runs without huge pages, only slower
             }

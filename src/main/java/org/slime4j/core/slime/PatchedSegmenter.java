@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.Engines;
 import org.slime4j.core.unet.CapturedScores;
 
 /**
@@ -90,6 +91,7 @@ public final class PatchedSegmenter {
                         trace.put("infer.self_attention", self.clone());
                     }
                 }
+                Engines.trim();
                 accumulate(cross, self, k, l * l, o.patchThreshold(), maskPatch, size, (int) (y0 / ratio),
                         (int) (x0 / ratio), accumulator, counts, trace);
             }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.Engines;
 import org.slime4j.core.nn.Nn;
 import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
@@ -130,7 +131,10 @@ public final class TrainStep {
                     e.getValue().attach(image.getManager());
                 }
             }
-            return new Result(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), grads);
+            Result result = new Result(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), grads);
+            m.close();
+            Engines.trim();
+            return result;
         }
     }
 
