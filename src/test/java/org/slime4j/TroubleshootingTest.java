@@ -33,6 +33,7 @@ import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.core.weights.DType;
+import org.slime4j.core.weights.RawSafeTensors;
 import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.SafeTensorsWriter;
 import org.slime4j.core.weights.TensorInfo;
@@ -65,12 +66,7 @@ class TroubleshootingTest {
     }
 
     private Path safetensors(String name, String header, int dataBytes) throws Exception {
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(h.length).put(h);
-        Path f = tmp.resolve(name);
-        Files.write(f, b.array());
-        return f;
+        return RawSafeTensors.write(tmp.resolve(name), header, dataBytes);
     }
 
     private Map<String, Trigger> triggers() {

@@ -22,12 +22,7 @@ class SafeTensorsTest {
     Path tmp;
 
     private Path raw(String name, String header, int dataBytes) throws Exception {
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(h.length).put(h);
-        Path f = tmp.resolve(name);
-        Files.write(f, b.array());
-        return f;
+        return RawSafeTensors.write(tmp.resolve(name), header, dataBytes);
     }
 
     private String error(Path f) {
