@@ -38,17 +38,18 @@ public final class AttentionMaps {
         }
     }
 
-    /** One layer's self map from the text item's scores [heads, Q, Q]: softmax over keys, head mean. [Q, L, L]. */
-    public static NDArray selfLayer(NDManager m, NDArray rows, int size) {
-        try (NDArray probs = rows.softmax(-1)) {
-            long heads = probs.getShape().get(0);
-            long q = probs.getShape().get(1);
-            int side = side(q);
-            try (NDArray grid = probs.reshape(heads, side, side, q);             // [heads, h, w, Q]
-                 NDArray planes = grid.transpose(0, 3, 1, 2);                    // [heads, Q, h, w]
-                 NDArray resized = Resize.bilinear(m, planes, size, size)) {     // [heads, Q, L, L]
-                return resized.mean(new int[] {0});                              // [Q, L, L]
-            }
+    /**
+     * One layer's self map from the text item's attention probabilities [heads, Q, Q] (softmax over keys, as the
+     * layer computed them), resized, head mean. [Q, L, L].
+     */
+    public static NDArray selfLayer(NDManager m, NDArray probs, int size) {
+        long heads = probs.getShape().get(0);
+        long q = probs.getShape().get(1);
+        int side = side(q);
+        try (NDArray grid = probs.reshape(heads, side, side, q);                 // [heads, h, w, Q]
+             NDArray planes = grid.transpose(0, 3, 1, 2);                        // [heads, Q, h, w]
+             NDArray resized = Resize.bilinear(m, planes, size, size)) {         // [heads, Q, L, L]
+            return resized.mean(new int[] {0});                                  // [Q, L, L]
         }
     }
 

@@ -52,8 +52,6 @@ public final class PatchedSegmenter {
         int n = o.patchesPerSide();
         long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
         long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
-        List<String> layers = new ArrayList<>(o.crossLayers());
-        layers.addAll(o.selfLayers());
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 long y0 = i * yStep;
@@ -73,7 +71,7 @@ public final class PatchedSegmenter {
                         learned.add(m.create(v, new Shape(1, text.width())));
                     }
                     NDArray context = text.text(m, learned);                     // [1, 77, D]
-                    CapturedScores scores = new CapturedScores(layers);
+                    CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
                     sd.unet().forward(noisy, o.testT(), context, scores);        // text item only: the maps use no more
                     List<NDArray> crossMaps = new ArrayList<>();
                     for (String path : o.crossLayers()) {

@@ -78,9 +78,7 @@ public final class TrainStep {
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray context = text.text(m, learned);                         // [1, 77, D]
-                List<String> layers = new ArrayList<>(o.crossLayers());
-                layers.addAll(o.selfLayers());
-                CapturedScores scores = new CapturedScores(layers);
+                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
                 NDArray et = sd.unet().forward(noisy, t, context, scores);       // [1, 4, L, L]
                 List<NDArray> cross = new ArrayList<>();
                 for (String path : o.crossLayers()) {

@@ -52,15 +52,23 @@ public final class Attention {
             value = headToBatch(v0);                                             // [B*h, K, d]
             scores = qs.matMul(kt);                                              // [B*h, Q, K]
         }
+        boolean captured = capture.wants(path);
+        boolean wantsProbs = captured && capture.wantsProbabilities(path);
+        NDArray probs = scores.softmax(-1);                                      // [B*h, Q, K]
         NDArray out;
-        try (value; NDArray probs = scores.softmax(-1);                          // [B*h, Q, K]
-             NDArray mixed = probs.matMul(value)) {                              // [B*h, Q, d]
+        try (value; NDArray mixed = probs.matMul(value)) {                       // [B*h, Q, d]
             out = batchToHead(mixed, b);                                         // [B, Q, h*d]
         }
-        if (capture.wants(path)) {
-            capture.accept(path, scores);
-        } else {
+        if (wantsProbs) {
             scores.close();
+            capture.accept(path, probs);
+        } else {
+            probs.close();
+            if (captured) {
+                capture.accept(path, scores);
+            } else {
+                scores.close();
+            }
         }
         try (out) {
             return toOut.forward(out);                                           // [B, Q, C]

@@ -24,6 +24,14 @@ public interface AttentionCapture {
 
     boolean wants(String path);
 
-    /** Receives the scores of a wanted layer; the receiver owns {@code scores} from now on. */
+    /**
+     * Whether {@code path}'s softmaxed probabilities are wanted instead of the scores (the layer hands out the array
+     * it computes anyway, so no second softmax is made and kept for the backward pass).
+     */
+    default boolean wantsProbabilities(String path) {
+        return false;
+    }
+
+    /** Receives the scores (or probabilities) of a wanted layer; the receiver owns the array from now on. */
     void accept(String path, NDArray scores);
 }

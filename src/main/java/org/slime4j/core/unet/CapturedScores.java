@@ -12,15 +12,30 @@ import java.util.Set;
  */
 public final class CapturedScores implements AttentionCapture {
     private final Set<String> wanted;
+    private final Set<String> probabilities;
     private final Map<String, NDArray> scores = new LinkedHashMap<>();
 
+    /** Pre-softmax scores of {@code paths}. */
     public CapturedScores(List<String> paths) {
-        this.wanted = Set.copyOf(paths);
+        this(paths, List.of());
+    }
+
+    /** Pre-softmax scores of {@code scorePaths} and softmaxed probabilities of {@code probabilityPaths}. */
+    public CapturedScores(List<String> scorePaths, List<String> probabilityPaths) {
+        java.util.Set<String> all = new java.util.HashSet<>(scorePaths);
+        all.addAll(probabilityPaths);
+        this.wanted = Set.copyOf(all);
+        this.probabilities = Set.copyOf(probabilityPaths);
     }
 
     @Override
     public boolean wants(String path) {
         return wanted.contains(path);
+    }
+
+    @Override
+    public boolean wantsProbabilities(String path) {
+        return probabilities.contains(path);
     }
 
     @Override
