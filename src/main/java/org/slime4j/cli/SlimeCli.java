@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "slime", mixinStandardHelpOptions = true, version = "SLiMe for Fiji 0.1",
         description = "Segment Like Me: learn parts from one annotated image, segment images and folders.",
-        subcommands = {SlimeCli.Info.class, SlimeCli.Train.class, SlimeCli.Segment.class})
+        subcommands = {SlimeCli.Info.class, SlimeCli.Train.class, SlimeCli.Segment.class, SlimeCli.Download.class})
 public final class SlimeCli {
     public static void main(String[] args) {
         int code = run(args);
@@ -214,6 +214,32 @@ public final class SlimeCli {
             }
             FolderJob.writeAtomically(labels, output);
             System.out.println("wrote " + output + " (" + parts.partNames() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "download", mixinStandardHelpOptions = true,
+            description = "Fetch a Stable Diffusion repository from the Hugging Face hub into its cache "
+                    + "(HF_HUB_CACHE / HF_HOME; HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE are honoured); resumes.")
+    static class Download implements Callable<Integer> {
+        @Parameters(paramLabel = "REPO", description = "org/name[@revision], e.g. stable-diffusion-v1-5/stable-diffusion-v1-5")
+        String repo;
+
+        @Option(names = "--fp16", description = "the fp16 weight files (half the download)")
+        boolean fp16;
+
+        @Override
+        public Integer call() throws Exception {
+            long[] last = {0};
+            Path snapshot = org.slime4j.core.hub.HubDownloader.fromEnvironment(System.getenv()).fetch(repo, fp16,
+                    (file, done, total) -> {
+                        long now = System.nanoTime();
+                        if (now - last[0] > 1_000_000_000L || done == total) {
+                            last[0] = now;
+                            System.err.printf("%s: %d / %d MB%n", file, done >> 20, total >> 20);
+                        }
+                    }, () -> false);
+            System.out.println(snapshot);
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slime4j.core.hub.HubCache;
 import org.slime4j.core.weights.ModelFormatException;
 
 /**
@@ -15,8 +16,18 @@ import org.slime4j.core.weights.ModelFormatException;
  * resolved through {@code refs/main}). Immutable.
  */
 public record ModelFolder(Path root) {
-    /** Finds the model folder at or below {@code path}, or says why {@code path} is not one. */
+    /**
+     * Finds the model folder at or below {@code path}, or says why {@code path} is not one. A {@code path} that does
+     * not exist but reads {@code org/name[@revision]} is looked up in the Hugging Face cache ({@link HubCache}).
+     */
     public static ModelFolder resolve(Path path) {
+        if (!Files.exists(path) && HubCache.isRepoId(path.toString())) {
+            try {
+                path = HubCache.fromEnvironment(System.getenv()).require(path.toString());
+            } catch (IOException e) {
+                throw new ModelFormatException("Cannot read the Hugging Face cache: " + e.getMessage(), e);
+            }
+        }
         if (!Files.isDirectory(path)) {
             throw new ModelFormatException("Model folder " + path + " does not exist or is not a folder.");
         }

@@ -52,13 +52,16 @@ public record ModelIdentity(String name, String fingerprint) {
         return sorted.toString();
     }
 
-    /** {@code org/name} for a Hugging Face cache snapshot, else the folder's name. */
+    /** {@code org/name@commit} for a Hugging Face cache snapshot, else the folder's name. */
     static String name(Path root) {
         Path abs = root.toAbsolutePath().normalize();
         for (Path p = abs; p != null && p.getFileName() != null; p = p.getParent()) {
             String n = p.getFileName().toString();
             if (n.startsWith("models--")) {
-                return n.substring("models--".length()).replace("--", "/");
+                String repo = n.substring("models--".length()).replace("--", "/");
+                Path rel = p.relativize(abs);
+                return rel.getNameCount() >= 2 && rel.getName(0).toString().equals("snapshots")
+                        ? repo + "@" + rel.getName(1) : repo;
             }
         }
         return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
