@@ -228,11 +228,14 @@ public final class SlimeCli {
         @Option(names = "--fp16", description = "the fp16 weight files (half the download)")
         boolean fp16;
 
+        @Option(names = "--accept-licence", description = "accept the model's licence (shown when not yet accepted)")
+        boolean acceptLicence;
+
         @Override
         public Integer call() throws Exception {
             long[] last = {0};
             Path snapshot = org.slime4j.core.hub.HubDownloader.fromEnvironment(System.getenv()).fetch(repo, fp16,
-                    (file, done, total) -> {
+                    acceptLicence, (file, done, total) -> {
                         long now = System.nanoTime();
                         if (now - last[0] > 1_000_000_000L || done == total) {
                             last[0] = now;

@@ -22,6 +22,9 @@ public class DownloadModelCommand extends ContextCommand {
     @Parameter(label = "fp16 weights (half the download)")
     private boolean fp16 = false;
 
+    @Parameter(label = "I have read and accept the model's licence", persist = false)
+    private boolean accept_licence = false;
+
     @Parameter
     private StatusService status;
 
@@ -35,7 +38,7 @@ public class DownloadModelCommand extends ContextCommand {
     public void run() {
         try {
             model_folder = HubDownloader.fromEnvironment(System.getenv()).fetch(repository, fp16,
-                    (file, done, total) -> status.showStatus((int) (done >> 20), (int) Math.max(1, total >> 20),
+                    accept_licence, (file, done, total) -> status.showStatus((int) (done >> 20), (int) Math.max(1, total >> 20),
                             "SLiMe download " + file + ": " + (done >> 20) + " / " + (total >> 20) + " MB"),
                     this::isCanceled).toFile();
             log.info("SLiMe: " + repository + " is in " + model_folder);

@@ -54,11 +54,13 @@ public final class HubDownloader {
     private final String endpoint;
     private final String token;
     private final boolean offline;
+    private final Licences licences;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(30)).build();
 
-    public HubDownloader(HubCache cache, String endpoint, String token, boolean offline) {
+    public HubDownloader(HubCache cache, String endpoint, String token, boolean offline, Licences licences) {
         this.cache = cache;
+        this.licences = licences;
         this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         this.token = token == null || token.isBlank() ? null : token;
         this.offline = offline;
@@ -67,11 +69,17 @@ public final class HubDownloader {
     /** Settings from {@code HF_HUB_CACHE/HF_HOME}, {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}. */
     public static HubDownloader fromEnvironment(Map<String, String> env) {
         return new HubDownloader(HubCache.fromEnvironment(env), env.getOrDefault("HF_ENDPOINT", "https://huggingface.co"),
-                env.get("HF_TOKEN"), "1".equals(env.get("HF_HUB_OFFLINE")) || "true".equalsIgnoreCase(env.get("HF_HUB_OFFLINE")));
+                env.get("HF_TOKEN"), "1".equals(env.get("HF_HUB_OFFLINE")) || "true".equalsIgnoreCase(env.get("HF_HUB_OFFLINE")),
+                Licences.fromEnvironment(env));
     }
 
-    /** The snapshot folder of {@code spec}, downloading what is missing (offline: only what the cache has). */
-    public Path fetch(String spec, boolean fp16, Progress progress, BooleanSupplier cancelled) throws IOException {
+    /**
+     * The snapshot folder of {@code spec}, downloading what is missing (offline: only what the cache has). Before
+     * the first download of a repository its licence must have been accepted, now ({@code acceptLicence}) or before;
+     * otherwise the error shows the licence and how to accept it.
+     */
+    public Path fetch(String spec, boolean fp16, boolean acceptLicence, Progress progress, BooleanSupplier cancelled)
+            throws IOException {
         RepoId id = RepoId.parse(spec);
         Path cached = cache.snapshot(id);
         if (cached != null && complete(cached, fp16)) {
@@ -80,6 +88,15 @@ public final class HubDownloader {
         if (offline) {
             throw new IOException("Model " + id + " is not (completely) in the Hugging Face cache at " + cache.root()
                     + " and HF_HUB_OFFLINE is set: copy the cache or a model folder to this machine.");
+        }
+        if (!licences.isAccepted(id.repo())) {
+            String licence = Licences.fromModelCard(modelCard(id));
+            if (!acceptLicence) {
+                throw new IOException(id.repo() + " is distributed under the licence: " + licence + ". Read it on the "
+                        + "model's page, then accept it to download (slime download --accept-licence, or the "
+                        + "accept_licence box in Fiji).");
+            }
+            licences.accept(id.repo(), licence);
         }
         String commit = null;
         for (String file : files(fp16)) {
@@ -99,6 +116,17 @@ public final class HubDownloader {
             Files.writeString(ref, commit, StandardCharsets.UTF_8);
         }
         return cache.repoFolder(id.repo()).resolve("snapshots").resolve(commit);
+    }
+
+    /** The repository's README.md, or null when it has none. */
+    private String modelCard(RepoId id) throws IOException {
+        HttpResponse<String> r = send(request(resolveUri(id, "README.md")).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        for (int hops = 0; r.statusCode() / 100 == 3 && hops < 10; hops++) {
+            URI next = r.uri().resolve(r.headers().firstValue("Location").orElseThrow());
+            r = send(request(next).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+        return r.statusCode() == 200 ? r.body() : null;
     }
 
     private static boolean complete(Path snapshot, boolean fp16) {

@@ -47,6 +47,7 @@ class HubDownloaderTest {
     @BeforeEach
     void serve() throws Exception {
         model = TinyModel.write(tmp.resolve("repo"), false, DType.F32, 8);
+        Files.writeString(model.resolve("README.md"), "---\nlicense: creativeml-openrail-m\ntags:\n- tiny\n---\n# tiny\n");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -125,12 +126,13 @@ class HubDownloaderTest {
     }
 
     private HubDownloader downloader(String token, boolean offline) {
-        return new HubDownloader(new HubCache(tmp.resolve("cache")), endpoint, token, offline);
+        return new HubDownloader(new HubCache(tmp.resolve("cache")), endpoint, token, offline,
+                new Licences(tmp.resolve("config/accepted-licences")));
     }
 
     @Test
     void freshDownloadLandsInTheHubLayoutAndLoads() throws Exception {
-        Path snapshot = downloader("secret", false).fetch("org/tiny", false, (f, d, t) -> { }, () -> false);
+        Path snapshot = downloader("secret", false).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false);
         Path repo = tmp.resolve("cache/models--org--tiny");
         assertEquals(repo.resolve("snapshots").resolve(COMMIT), snapshot);
         assertEquals(COMMIT, Files.readString(repo.resolve("refs/main")));
@@ -145,7 +147,7 @@ class HubDownloaderTest {
             assertEquals(2, sd.unet().config().blockOutChannels().length);
         }
         int before = requests.get();
-        assertEquals(snapshot, downloader("secret", false).fetch("org/tiny", false, (f, d, t) -> { }, () -> false));
+        assertEquals(snapshot, downloader("secret", false).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false));
         assertEquals(before, requests.get(), "a complete snapshot is not fetched again");
     }
 
@@ -154,7 +156,7 @@ class HubDownloaderTest {
         byte[] data = Files.readAllBytes(model.resolve("unet/diffusion_pytorch_model.safetensors"));
         Path blobs = Files.createDirectories(tmp.resolve("cache/models--org--tiny/blobs"));
         Files.write(blobs.resolve(sha(data, "SHA-256") + ".incomplete"), java.util.Arrays.copyOf(data, data.length / 3));
-        Path snapshot = downloader("secret", false).fetch("org/tiny", false, (f, d, t) -> { }, () -> false);
+        Path snapshot = downloader("secret", false).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false);
         assertEquals(1, rangeRequests.get());
         assertArrayEquals(data, Files.readAllBytes(snapshot.resolve("unet/diffusion_pytorch_model.safetensors")));
         assertFalse(Files.exists(blobs.resolve(sha(data, "SHA-256") + ".incomplete")));
@@ -163,36 +165,49 @@ class HubDownloaderTest {
     @Test
     void aCorruptedBlobIsDetectedAndFetchedAgain() throws Exception {
         corruptions.set(1);
-        Path snapshot = downloader("secret", false).fetch("org/tiny", false, (f, d, t) -> { }, () -> false);
+        Path snapshot = downloader("secret", false).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false);
         byte[] data = Files.readAllBytes(model.resolve("unet/diffusion_pytorch_model.safetensors"));
         assertArrayEquals(data, Files.readAllBytes(snapshot.resolve("unet/diffusion_pytorch_model.safetensors")));
         corruptions.set(100);
         String m = assertThrows(IOException.class, () -> new HubDownloader(new HubCache(tmp.resolve("other")),
-                endpoint, "secret", false).fetch("org/tiny", false, (f, d, t) -> { }, () -> false)).getMessage();
+                endpoint, "secret", false, new Licences(tmp.resolve("config/accepted-licences")))
+                .fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false)).getMessage();
         assertTrue(m.contains("SHA-256") && m.contains("unet/diffusion_pytorch_model.safetensors"), m);
     }
 
     @Test
     void refusalsAndMissingRepositoriesSayWhatToDo() {
-        String gated = assertThrows(IOException.class, () -> downloader(null, false).fetch("gated/model", false,
+        String gated = assertThrows(IOException.class, () -> downloader(null, false).fetch("gated/model", false, true,
                 (f, d, t) -> { }, () -> false)).getMessage();
         assertTrue(gated.contains("HTTP 401") && gated.contains("HF_TOKEN") && gated.contains("no token"), gated);
-        String noToken = assertThrows(IOException.class, () -> downloader(null, false).fetch("org/tiny", false,
+        String noToken = assertThrows(IOException.class, () -> downloader(null, false).fetch("org/tiny", false, true,
                 (f, d, t) -> { }, () -> false)).getMessage();
         assertTrue(noToken.contains("HTTP 403"), noToken);
-        String missing = assertThrows(IOException.class, () -> downloader("secret", false).fetch("org/nothing", false,
+        String missing = assertThrows(IOException.class, () -> downloader("secret", false).fetch("org/nothing", false, true,
                 (f, d, t) -> { }, () -> false)).getMessage();
         assertTrue(missing.contains("HTTP 404") && missing.contains("org/nothing@main"), missing);
     }
 
     @Test
+    void theLicenceIsShownAndMustBeAcceptedOnce() throws Exception {
+        String m = assertThrows(IOException.class, () -> downloader("secret", false).fetch("org/tiny", false, false,
+                (f, d, t) -> { }, () -> false)).getMessage();
+        assertTrue(m.contains("creativeml-openrail-m") && m.contains("--accept-licence"), m);
+        assertFalse(Files.exists(tmp.resolve("cache/models--org--tiny/blobs")), "nothing downloaded before acceptance");
+        downloader("secret", false).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false);
+        assertEquals("org/tiny\tcreativeml-openrail-m\n", Files.readString(tmp.resolve("config/accepted-licences")));
+        Files.delete(tmp.resolve("cache/models--org--tiny/refs/main"));
+        downloader("secret", false).fetch("org/tiny", false, false, (f, d, t) -> { }, () -> false);
+    }
+
+    @Test
     void offlineUsesTheCacheAndNeverTheNetwork() throws Exception {
-        String m = assertThrows(IOException.class, () -> downloader("secret", true).fetch("org/tiny", false,
+        String m = assertThrows(IOException.class, () -> downloader("secret", true).fetch("org/tiny", false, true,
                 (f, d, t) -> { }, () -> false)).getMessage();
         assertTrue(m.contains("HF_HUB_OFFLINE"), m);
         assertEquals(0, requests.get());
-        Path snapshot = downloader("secret", false).fetch("org/tiny", false, (f, d, t) -> { }, () -> false);
+        Path snapshot = downloader("secret", false).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false);
         server.stop(0);
-        assertEquals(snapshot, downloader("secret", true).fetch("org/tiny", false, (f, d, t) -> { }, () -> false));
+        assertEquals(snapshot, downloader("secret", true).fetch("org/tiny", false, true, (f, d, t) -> { }, () -> false));
     }
 }
