@@ -5,7 +5,6 @@ import java.io.File;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -15,15 +14,12 @@ import org.slime4j.core.slime.Tiling;
 
 /** Plugins › SLiMe › SLiMe Segment: a 16-bit label image of the current image or stack. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment", label = "SLiMe Segment")
-public class SegmentCommand extends ContextCommand {
+public class SegmentCommand extends ModelCommand {
     @Parameter
     private ImagePlus image;
 
     @Parameter(label = "Learned parts (.slime)", style = "open")
     private File learned_parts;
-
-    @Parameter(label = "Base model folder", style = "directory")
-    private File model;
 
     @Parameter(label = "Every slice (else the current one)")
     private boolean all_slices = true;
@@ -57,7 +53,7 @@ public class SegmentCommand extends ContextCommand {
         try {
             LearnedParts parts = LearnedParts.load(learned_parts.toPath());
             status.showStatus("SLiMe: loading " + model);
-            var slime = Sessions.open(model.toPath(), DeviceChoice.parse(device));
+            var slime = Sessions.open(Workflows.modelPath(model), DeviceChoice.parse(device));
             status.showStatus("SLiMe: segmenting " + image.getTitle());
             labels = Segmentation.segment(slime, parts, image, all_slices, tilingOf(tiling, tile_scale, tile_overlap),
                     seed);

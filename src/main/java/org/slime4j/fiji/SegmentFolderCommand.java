@@ -4,7 +4,6 @@ import java.io.File;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -13,7 +12,7 @@ import org.slime4j.core.slime.LearnedParts;
 
 /** Plugins › SLiMe › SLiMe Segment Folder: every matching image of a folder, resumable and shardable. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment Folder", label = "SLiMe Segment Folder")
-public class SegmentFolderCommand extends ContextCommand {
+public class SegmentFolderCommand extends ModelCommand {
     @Parameter(style = "directory")
     private File input_folder;
 
@@ -25,9 +24,6 @@ public class SegmentFolderCommand extends ContextCommand {
 
     @Parameter(label = "Learned parts (.slime)", style = "open")
     private File learned_parts;
-
-    @Parameter(label = "Base model folder", style = "directory")
-    private File model;
 
     @Parameter(label = "Shard i/n (cluster array jobs)", persist = false)
     private String shard = "1/1";
@@ -60,7 +56,7 @@ public class SegmentFolderCommand extends ContextCommand {
     public void run() {
         try {
             LearnedParts parts = LearnedParts.load(learned_parts.toPath());
-            var slime = Sessions.open(model.toPath(), DeviceChoice.parse(device));
+            var slime = Sessions.open(Workflows.modelPath(model), DeviceChoice.parse(device));
             FolderJob.Summary s = FolderJob.run(slime, parts, input_folder.toPath(), pattern, output_folder.toPath(),
                     FolderJob.Shard.parse(shard), SegmentCommand.tilingOf(tiling, tile_scale, tile_overlap), seed,
                     line -> {

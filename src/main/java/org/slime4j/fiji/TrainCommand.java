@@ -6,7 +6,6 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -17,7 +16,7 @@ import org.slime4j.core.slime.Trainer;
 
 /** Plugins › SLiMe › SLiMe Train: learn parts from ROIs (or a label image) on the current image. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Train", label = "SLiMe Train")
-public class TrainCommand extends ContextCommand {
+public class TrainCommand extends ModelCommand {
     @Parameter
     private ImagePlus image;
 
@@ -29,9 +28,6 @@ public class TrainCommand extends ContextCommand {
 
     @Parameter(required = false, persist = false)
     private ImagePlus label_image;
-
-    @Parameter(label = "Base model folder", style = "directory")
-    private File model;
 
     @Parameter(label = "Save learned parts as", style = "save", persist = false)
     private File output;
@@ -84,7 +80,7 @@ public class TrainCommand extends ContextCommand {
             SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(working_size).epochs(epochs)
                     .learningRate(learning_rate).seed(seed).augment(augment, 0.8).build();
             int total = epochs * pairs.size();
-            Workflows.Trained t = Workflows.train(model.toPath(), DeviceChoice.parse(device), names, pairs,
+            Workflows.Trained t = Workflows.train(Workflows.modelPath(model), DeviceChoice.parse(device), names, pairs,
                     Workflows.mappingName(image), o, validate, preview_every, output == null ? null : output.toPath(),
                     overwrite,
                     new Trainer.Listener() {

@@ -156,6 +156,42 @@ public final class Workflows {
         imp.setOverlay(overlay);
     }
 
+    /** A model field's value as a path: a folder, or an {@code org/name[@rev]} the cache resolves. */
+    public static Path modelPath(String field) {
+        if (field == null || field.isBlank()) {
+            throw new IllegalArgumentException("no base model given: choose a model folder or type org/name of a "
+                    + "model in the Hugging Face cache (Plugins › SLiMe › Download Model fetches one)");
+        }
+        return Path.of(field.trim());
+    }
+
+    /** The {@code org/name} of every Stable Diffusion model in the environment's Hugging Face cache, sorted. */
+    public static List<String> cachedModels() {
+        return cachedModels(org.slime4j.core.hub.HubCache.fromEnvironment(System.getenv()));
+    }
+
+    /** The {@code org/name} of every Stable Diffusion model with a complete snapshot in {@code cache}, sorted. */
+    public static List<String> cachedModels(org.slime4j.core.hub.HubCache cache) {
+        Path root = cache.root();
+        if (!java.nio.file.Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (var s = java.nio.file.Files.list(root)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("models--"))
+                    .map(n -> n.substring("models--".length()).replace("--", "/"))
+                    .filter(repo -> {
+                        try {
+                            return new org.slime4j.core.hub.HubCache(root).snapshot(
+                                    org.slime4j.core.hub.HubCache.RepoId.parse(repo)) != null;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** The mapping rule of a training image, as stored in the learned-parts file. */
     public static String mappingName(ImagePlus imp) {
         return InputMapping.AUTO.describe(imp.getBitDepth());

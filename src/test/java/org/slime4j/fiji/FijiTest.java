@@ -79,7 +79,7 @@ class FijiTest {
         try (Context ctx = new Context()) {
             ImagePlus trainImage = annotated("train.tif");
             CommandModule train = run(ctx, TrainCommand.class, "image", trainImage, "parts", "",
-                    "annotation", "Overlay", "model", model.toFile(), "output", slime.toFile(), "epochs", 2,
+                    "annotation", "Overlay", "model", model.toString(), "output", slime.toFile(), "epochs", 2,
                     "learning_rate", 0.1, "seed", 3L, "device", "cpu", "working_size", 64, "augment", false,
                     "validate", false, "preview_every", 1, "overwrite", false);
             assertFalse(train.isCanceled(), "train: " + train.getCancelReason());
@@ -99,7 +99,7 @@ class FijiTest {
             three.getCalibration().pixelWidth = 0.25;
             three.getCalibration().setUnit("µm");
             CommandModule seg = run(ctx, SegmentCommand.class, "image", three, "learned_parts", slime.toFile(),
-                    "model", model.toFile(), "all_slices", true, "tiling", "squeeze", "tile_scale", 1.0,
+                    "model", model.toString(), "all_slices", true, "tiling", "squeeze", "tile_scale", 1.0,
                     "tile_overlap", 0.25, "seed", 0L, "device", "cpu");
             assertFalse(seg.isCanceled(), "segment: " + seg.getCancelReason());
             ImagePlus labels = (ImagePlus) seg.getOutput("labels");
@@ -117,7 +117,7 @@ class FijiTest {
             }
 
             CommandModule again = run(ctx, TrainCommand.class, "image", annotated("train.tif"), "parts", "",
-                    "annotation", "Overlay", "model", model.toFile(), "output", slime.toFile(), "epochs", 1,
+                    "annotation", "Overlay", "model", model.toString(), "output", slime.toFile(), "epochs", 1,
                     "learning_rate", 0.1, "seed", 3L, "device", "cpu", "working_size", 64, "augment", false,
                     "validate", false, "preview_every", 0, "overwrite", false);
             assertTrue(again.isCanceled() && again.getCancelReason().contains("exists already"),
@@ -135,12 +135,12 @@ class FijiTest {
         Files.write(in.resolve("bad.tif"), new byte[] {1, 2, 3, 4, 5});
         try (Context ctx = new Context()) {
             assertFalse(run(ctx, TrainCommand.class, "image", annotated("t"), "parts", "disk square",
-                    "annotation", "Overlay", "model", model.toFile(), "output", slime.toFile(), "epochs", 1,
+                    "annotation", "Overlay", "model", model.toString(), "output", slime.toFile(), "epochs", 1,
                     "learning_rate", 0.1, "seed", 3L, "device", "cpu", "working_size", 64, "augment", false,
                     "validate", false, "preview_every", 0, "overwrite", false).isCanceled());
             Path out = tmp.resolve("out");
             Object[] inputs = {"input_folder", in.toFile(), "pattern", "*.tif", "output_folder", out.toFile(),
-                               "learned_parts", slime.toFile(), "model", model.toFile(), "shard", "1/1",
+                               "learned_parts", slime.toFile(), "model", model.toString(), "shard", "1/1",
                                "tiling", "squeeze", "tile_scale", 1.0, "tile_overlap", 0.25, "seed", 0L,
                                "device", "cpu"};
             String first = (String) run(ctx, SegmentFolderCommand.class, inputs).getOutput("summary");

@@ -143,6 +143,8 @@ class HubDownloaderTest {
         assertArrayEquals(data, Files.readAllBytes(unet));
         assertEquals(Set.of("null"), cdnAuthorization, "the token goes to the hub only");
         assertEquals(snapshot, new HubCache(tmp.resolve("cache")).require("org/tiny@main"));
+        assertEquals(java.util.List.of("org/tiny"), org.slime4j.fiji.Workflows.cachedModels(
+                new HubCache(tmp.resolve("cache"))), "what the Fiji commands offer");
         try (StableDiffusion sd = StableDiffusion.load(snapshot, DeviceChoice.CPU)) {
             assertEquals(2, sd.unet().config().blockOutChannels().length);
         }
