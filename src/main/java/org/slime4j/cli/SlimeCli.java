@@ -233,13 +233,15 @@ public final class SlimeCli {
 
         @Override
         public Integer call() throws Exception {
+            long start = System.nanoTime();
             long[] last = {0};
             Path snapshot = org.slime4j.core.hub.HubDownloader.fromEnvironment(System.getenv()).fetch(repo, fp16,
                     acceptLicence, (file, done, total) -> {
                         long now = System.nanoTime();
                         if (now - last[0] > 1_000_000_000L || done == total) {
                             last[0] = now;
-                            System.err.printf("%s: %d / %d MB%n", file, done >> 20, total >> 20);
+                            System.err.printf("%s: %d / %d MB, %.1f MB/s%n", file, done >> 20, total >> 20,
+                                    done / 1048576.0 / Math.max(1e-3, (now - start) / 1e9));
                         }
                     }, () -> false);
             System.out.println(snapshot);
