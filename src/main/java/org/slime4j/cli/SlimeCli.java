@@ -192,12 +192,17 @@ public final class SlimeCli {
         @Option(names = "--overwrite", description = "replace an existing output file")
         boolean overwrite;
 
+        @Option(names = "--precision", defaultValue = "fp32",
+                description = "fp32 (default) or fp16: half the UNet memory, for GPUs")
+        String precision;
+
         @Override
         public Integer call() throws Exception {
             LearnedParts parts = LearnedParts.load(slime);
             Tiling tiling = tiles == null ? Tiling.squeeze() : Tiling.tiles(tiles, overlap);
             FolderJob.Shard s = FolderJob.Shard.parse(shard);
-            Slime model = Sessions.open(common.model, common.device());
+            Slime model = Sessions.open(common.model, common.device(),
+                    org.slime4j.core.model.Precision.parse(precision));
             if (Files.isDirectory(input)) {
                 FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, s, tiling, seed,
                         System.err::println, () -> false);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.ModelIdentity;
+import org.slime4j.core.model.Precision;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.PatchedSegmenter;
@@ -45,7 +46,12 @@ public final class Slime implements AutoCloseable {
     }
 
     public static Slime open(Path model, DeviceChoice device) throws IOException {
-        StableDiffusion sd = StableDiffusion.load(model, device);
+        return open(model, device, Precision.FP32);
+    }
+
+    /** Opens with the UNet in {@code precision}: fp16 halves its memory and is the choice on GPUs. */
+    public static Slime open(Path model, DeviceChoice device, Precision precision) throws IOException {
+        StableDiffusion sd = StableDiffusion.load(model, device, precision);
         try {
             return new Slime(sd, ModelIdentity.of(sd.folder()));
         } catch (IOException | RuntimeException e) {
@@ -86,6 +92,10 @@ public final class Slime implements AutoCloseable {
     /** Trains; {@code cancelled} is polled between steps and keeps the best result so far. */
     public LearnedParts train(TrainingRequest request, SlimeOptions o, Trainer.Listener listener,
                               BooleanSupplier cancelled) {
+        if (sd.unet().dataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new IllegalStateException("Training needs the model in fp32 (DJL's type casts cut the gradient); "
+                    + "fp16 is for segmentation: open the model with precision fp32 to train.");
+        }
         int k = request.partNames().size();
         for (Trainer.Pair p : request.pairs()) {
             for (int v : p.mask().labels()) {

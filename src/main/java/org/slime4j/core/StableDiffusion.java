@@ -16,6 +16,7 @@ import org.slime4j.core.config.VaeConfig;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.Engines;
 import org.slime4j.core.model.ModelFolder;
+import org.slime4j.core.model.Precision;
 import org.slime4j.core.schedule.NoiseSchedule;
 import org.slime4j.core.unet.UNet2DConditionModel;
 import org.slime4j.core.vae.AutoencoderKL;
@@ -84,8 +85,16 @@ public final class StableDiffusion implements AutoCloseable {
         }
     }
 
-    /** Loads {@code path} (a diffusers folder or Hugging Face cache entry) onto the chosen device. */
+    /** Loads {@code path} (a diffusers folder or Hugging Face cache entry) onto the chosen device, in fp32. */
     public static StableDiffusion load(Path path, DeviceChoice device) throws IOException {
+        return load(path, device, Precision.FP32);
+    }
+
+    /**
+     * Loads {@code path} onto the chosen device with the UNet in {@code precision} (the VAE and the text encoder
+     * stay fp32).
+     */
+    public static StableDiffusion load(Path path, DeviceChoice device, Precision precision) throws IOException {
         ModelFolder folder = ModelFolder.resolve(path);
         ClipTextConfig textConfig = ClipTextConfig.read(folder.config("text_encoder"));
         UNetConfig unetConfig = UNetConfig.read(folder.config("unet"));
@@ -100,7 +109,7 @@ public final class StableDiffusion implements AutoCloseable {
              SafeTensors un = SafeTensors.open(folder.weights("unet"))) {
             WeightStore vaStore = new WeightStore(va, manager);
             AutoencoderKL vae = new AutoencoderKL(vaStore, vaeConfig);
-            WeightStore unStore = new WeightStore(un, manager);
+            WeightStore unStore = new WeightStore(un, manager, precision.dataType());
             UNet2DConditionModel unet = new UNet2DConditionModel(unStore, unetConfig);
             unused.put("vae", vaStore.unusedKeys());
             unused.put("unet", unStore.unusedKeys());

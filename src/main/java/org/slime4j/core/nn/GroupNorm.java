@@ -3,6 +3,7 @@ package org.slime4j.core.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.slime4j.core.weights.WeightStore;
 
@@ -17,14 +18,19 @@ public final class GroupNorm {
     private final int groups;
 
     public GroupNorm(WeightStore w, String prefix, int groups, int channels, double eps) {
-        this.weight = w.get(prefix + ".weight", channels).reshape(1, channels, 1, 1);
-        this.bias = w.get(prefix + ".bias", channels).reshape(1, channels, 1, 1);
+        this.weight = w.getFloat32(prefix + ".weight", channels).reshape(1, channels, 1, 1);
+        this.bias = w.getFloat32(prefix + ".bias", channels).reshape(1, channels, 1, 1);
         this.eps = (float) eps;
         this.groups = groups;
     }
 
     /** [N, C, H, W] -> [N, C, H, W]. */
     public NDArray forward(NDArray x) {
+        if (x.getDataType() != DataType.FLOAT32) {                               // fp16: normalise in fp32
+            try (NDArray wide = x.toType(DataType.FLOAT32, false); NDArray y = forward(wide)) {
+                return y.toType(x.getDataType(), false);
+            }
+        }
         Shape shape = x.getShape();
         long rows = shape.get(0) * groups;
         NDManager m = x.getManager();

@@ -1,6 +1,7 @@
 package org.slime4j.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.slime4j.core.weights.WeightStore;
 
@@ -12,14 +13,19 @@ public final class LayerNorm {
     private final float eps;
 
     public LayerNorm(WeightStore w, String prefix, int dim, double eps) {
-        this.weight = w.get(prefix + ".weight", dim);
-        this.bias = w.get(prefix + ".bias", dim);
+        this.weight = w.getFloat32(prefix + ".weight", dim);
+        this.bias = w.getFloat32(prefix + ".bias", dim);
         this.shape = new Shape(dim);
         this.eps = (float) eps;
     }
 
     /** [..., dim] -> [..., dim]. */
     public NDArray forward(NDArray x) {
+        if (x.getDataType() != DataType.FLOAT32) {                               // fp16: normalise in fp32
+            try (NDArray wide = x.toType(DataType.FLOAT32, false); NDArray y = forward(wide)) {
+                return y.toType(x.getDataType(), false);
+            }
+        }
         return ai.djl.nn.norm.LayerNorm.layerNorm(x, shape, weight, bias, eps).singletonOrThrow();
     }
 }

@@ -1,6 +1,7 @@
 package org.slime4j.core.unet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import org.slime4j.core.nn.Linear;
 import org.slime4j.core.nn.Nn;
 import org.slime4j.core.weights.WeightStore;
@@ -54,24 +55,44 @@ public final class Attention {
         }
         boolean captured = capture.wants(path);
         boolean wantsProbs = captured && capture.wantsProbabilities(path);
-        NDArray probs = scores.softmax(-1);                                      // [B*h, Q, K]
+        NDArray probs = softmax(scores);                                         // [B*h, Q, K]
         NDArray out;
         try (value; NDArray mixed = probs.matMul(value)) {                       // [B*h, Q, d]
             out = batchToHead(mixed, b);                                         // [B, Q, h*d]
         }
         if (wantsProbs) {
             scores.close();
-            capture.accept(path, probs);
+            capture.accept(path, fp32(probs));
         } else {
             probs.close();
             if (captured) {
-                capture.accept(path, scores);
+                capture.accept(path, fp32(scores));
             } else {
                 scores.close();
             }
         }
         try (out) {
             return toOut.forward(out);                                           // [B, Q, C]
+        }
+    }
+
+    /** Softmax over the keys, in fp32 when the scores are fp16 (as diffusers' upcast_softmax). */
+    private static NDArray softmax(NDArray scores) {
+        if (scores.getDataType() == DataType.FLOAT32) {
+            return scores.softmax(-1);
+        }
+        try (NDArray wide = scores.toType(DataType.FLOAT32, false); NDArray p = wide.softmax(-1)) {
+            return p.toType(scores.getDataType(), false);
+        }
+    }
+
+    /** What a capture receives is always fp32 (the maps are computed in fp32). */
+    private static NDArray fp32(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32) {
+            return x;
+        }
+        try (x) {
+            return x.toType(DataType.FLOAT32, false);
         }
     }
 

@@ -24,6 +24,7 @@ import org.slime4j.core.weights.WeightStore;
  */
 public final class UNet2DConditionModel {
     private final UNetConfig config;
+    private final DataType dtype;
     private final Linear timeLinear1;
     private final Linear timeLinear2;
     private final Conv2d convIn;
@@ -35,6 +36,7 @@ public final class UNet2DConditionModel {
 
     public UNet2DConditionModel(WeightStore w, UNetConfig c) {
         this.config = c;
+        this.dtype = w.computeType();
         int[] ch = c.blockOutChannels();
         int n = ch.length;
         UNetBlockSettings s = UNetBlockSettings.of(c);
@@ -68,6 +70,11 @@ public final class UNet2DConditionModel {
         return config;
     }
 
+    /** The weights' element type: fp32, or fp16 for segmentation on GPUs (see {@code Precision}). */
+    public DataType dataType() {
+        return dtype;
+    }
+
     /**
      * The predicted noise.
      *
@@ -78,6 +85,12 @@ public final class UNet2DConditionModel {
      * @return [B, 4, h, w]
      */
     public NDArray forward(NDArray sample, long timestep, NDArray context, AttentionCapture capture) {
+        if (dtype != sample.getDataType()) {                                     // fp16 weights: fp32 in and out
+            try (NDArray x = sample.toType(dtype, false); NDArray ctx = context.toType(dtype, false);
+                 NDArray y = forward(x, timestep, ctx, capture)) {
+                return y.toType(sample.getDataType(), false);
+            }
+        }
         long b = sample.getShape().get(0);
         NDArray temb;
         try (NDArray t = timestepEmbedding(sample.getManager(), timestep, b);   // [B, c0]
@@ -110,8 +123,9 @@ public final class UNet2DConditionModel {
              NDArray freqs = e1.exp(); NDArray row = freqs.reshape(1, half);           // [1, half]
              NDArray t = m.full(new Shape(batch, 1), (float) timestep);                 // [B, 1]
              NDArray args = t.mul(row);                                                 // [B, half]
-             NDArray sin = args.sin(); NDArray cos = args.cos()) {
-            return config.flipSinToCos() ? cos.concat(sin, 1) : sin.concat(cos, 1);    // [B, dim]
+             NDArray sin = args.sin(); NDArray cos = args.cos();
+             NDArray emb = config.flipSinToCos() ? cos.concat(sin, 1) : sin.concat(cos, 1)) { // [B, dim] fp32
+            return emb.toType(dtype, true);
         }
     }
 }

@@ -35,16 +35,29 @@ public final class WeightStore {
 
     private final SafeTensors file;
     private final NDManager manager;
+    private final DataType compute;
     private final Set<String> used = new TreeSet<>();
 
     public WeightStore(SafeTensors file, NDManager manager) {
-        this.file = file;
-        this.manager = manager;
+        this(file, manager, DataType.FLOAT32);
     }
 
-    private WeightStore(NDManager manager) {
+    /** A store whose {@link #get} hands out {@code compute} arrays (fp32 or fp16). */
+    public WeightStore(SafeTensors file, NDManager manager, DataType compute) {
+        this.file = file;
+        this.manager = manager;
+        this.compute = compute;
+    }
+
+    private WeightStore(NDManager manager, DataType compute) {
         this.file = null;
         this.manager = manager;
+        this.compute = compute;
+    }
+
+    /** The element type {@link #get} hands out. */
+    public DataType computeType() {
+        return compute;
     }
 
     /**
@@ -52,7 +65,7 @@ public final class WeightStore {
      * 1, biases 0): for benchmarks of real-size models that cannot be downloaded. Never use it for results.
      */
     public static WeightStore random(NDManager manager) {
-        return new WeightStore(manager);
+        return new WeightStore(manager, DataType.FLOAT32);
     }
 
     public Path file() {
@@ -72,6 +85,17 @@ public final class WeightStore {
      * ({@code [o, i, 1, 1]}) is accepted where {@code [o, i]} is asked for, as diffusers does when loading old VAEs.
      */
     public NDArray get(String key, long... shape) {
+        NDArray weight = getFloat32(key, shape);
+        if (compute == DataType.FLOAT32) {
+            return weight;
+        }
+        NDArray converted = weight.toType(compute, true);
+        weight.close();
+        return converted;
+    }
+
+    /** Like {@link #get} but always fp32, for norms, which run in fp32 whatever the compute type. */
+    public NDArray getFloat32(String key, long... shape) {
         if (file == null) {
             return randomWeight(key, new Shape(shape));
         }
