@@ -2,17 +2,14 @@ package org.slime4j.fiji;
 
 import java.io.File;
 import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.LearnedParts;
 
 /** Plugins › SLiMe › SLiMe Segment Folder: every matching image of a folder, resumable and shardable. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment Folder", label = "SLiMe Segment Folder")
-public class SegmentFolderCommand extends ModelCommand {
+public class SegmentFolderCommand extends SegmentingCommand {
     @Parameter(style = "directory")
     private File input_folder;
 
@@ -28,27 +25,6 @@ public class SegmentFolderCommand extends ModelCommand {
     @Parameter(label = "Shard i/n (cluster array jobs)", persist = false)
     private String shard = "1/1";
 
-    @Parameter(choices = {"squeeze", "tiles"})
-    private String tiling = "squeeze";
-
-    @Parameter
-    private double tile_scale = 1.0;
-
-    @Parameter
-    private double tile_overlap = 0.25;
-
-    @Parameter
-    private long seed = 0;
-
-    @Parameter(choices = {"auto", "cpu", "gpu"})
-    private String device = "auto";
-
-    @Parameter
-    private StatusService status;
-
-    @Parameter
-    private LogService log;
-
     @Parameter(type = ItemIO.OUTPUT)
     private String summary;
 
@@ -56,9 +32,9 @@ public class SegmentFolderCommand extends ModelCommand {
     public void run() {
         try {
             LearnedParts parts = LearnedParts.load(learned_parts.toPath());
-            var slime = Sessions.open(Workflows.modelPath(model), DeviceChoice.parse(device));
+            var slime = Sessions.open(Workflows.modelPath(model), deviceChoice());
             FolderJob.Summary s = FolderJob.run(slime, parts, input_folder.toPath(), pattern, output_folder.toPath(),
-                    FolderJob.Shard.parse(shard), SegmentCommand.tilingOf(tiling, tile_scale, tile_overlap), seed,
+                    FolderJob.Shard.parse(shard), tilingChoice(), seed,
                     line -> {
                         log.info("SLiMe " + line);
                         status.showStatus("SLiMe " + line);

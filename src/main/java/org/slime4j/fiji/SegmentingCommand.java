@@ -1,0 +1,43 @@
+package org.slime4j.fiji;
+
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.Tiling;
+
+/** What the segmenting commands share: tiling, seed, device, and the status and log services. */
+abstract class SegmentingCommand extends ModelCommand {
+    @Parameter(choices = {"squeeze", "tiles"})
+    protected String tiling = "squeeze";
+
+    @Parameter(label = "Tile scale (image pixels to working pixels)")
+    protected double tile_scale = 1.0;
+
+    @Parameter
+    protected double tile_overlap = 0.25;
+
+    @Parameter
+    protected long seed = 0;
+
+    @Parameter(choices = {"auto", "cpu", "gpu"})
+    protected String device = "auto";
+
+    @Parameter
+    protected StatusService status;
+
+    @Parameter
+    protected LogService log;
+
+    protected DeviceChoice deviceChoice() {
+        return DeviceChoice.parse(device);
+    }
+
+    protected Tiling tilingChoice() {
+        return switch (tiling.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "squeeze" -> Tiling.squeeze();
+            case "tiles" -> Tiling.tiles(tile_scale, tile_overlap);
+            default -> throw new IllegalArgumentException("tiling '" + tiling + "' is not squeeze or tiles");
+        };
+    }
+}
