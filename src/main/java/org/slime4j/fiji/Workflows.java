@@ -18,7 +18,6 @@ import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trainer;
@@ -195,10 +194,5 @@ public final class Workflows {
     /** The mapping rule of a training image, as stored in the learned-parts file. */
     public static String mappingName(ImagePlus imp) {
         return InputMapping.AUTO.describe(imp.getBitDepth());
-    }
-
-    /** The RGB image of the current plane (for previews). */
-    public static RgbImage current(ImagePlus imp) {
-        return Images.rgb(imp, imp.getZ(), imp.getT(), InputMapping.AUTO);
     }
 }

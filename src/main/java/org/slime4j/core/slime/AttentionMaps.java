@@ -14,12 +14,6 @@ public final class AttentionMaps {
     private AttentionMaps() {
     }
 
-    /** Rows of one half of batch-of-two scores: {@code half} 0 = uncond, 1 = text. [heads, Q, keys]. */
-    public static NDArray half(NDArray scores, int half) {
-        long heads = scores.getShape().get(0) / 2;
-        return scores.get(half * heads + ":" + (half + 1) * heads);
-    }
-
     /**
      * One layer's cross map from the text item's scores [heads, Q, 77]: columns 0..K-1 (after a softmax over all
      * keys when {@code softmax}, as at inference; raw logits in training), resized to L×L, averaged over heads.

@@ -22,9 +22,4 @@ public record RgbImage(int width, int height, float[] data) {
             return alias.duplicate();
         }
     }
-
-    /** The value of channel {@code c} at (x, y). */
-    public float get(int c, int x, int y) {
-        return data[(c * height + y) * width + x];
-    }
 }
