@@ -17,7 +17,6 @@ import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
 
 /**

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
-import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;

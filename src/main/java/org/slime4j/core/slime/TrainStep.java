@@ -42,6 +42,7 @@ public final class TrainStep {
         int k = text.parts();
         int l = o.latentSize();
         checkMask(mask, l, k);
+        Result result;
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray squeezed = Resize.bilinear(m, image, o.workingSize(), o.workingSize()); // [1, 3, S, S]
             NDArray latents = sd.vae().encodeImages(squeezed, vaeEps);           // [1, 4, L, L]
@@ -129,11 +130,10 @@ public final class TrainStep {
                     e.getValue().attach(image.getManager());
                 }
             }
-            Result result = new Result(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), grads);
-            m.close();
-            Engines.trim();
-            return result;
+            result = new Result(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), grads);
         }
+        Engines.trim();                                  // the step's freed buffers go back before the next peak
+        return result;
     }
 
     /** The reference's class weights: w_k = Σn / (n_k + 1e-6) for present parts, 0 for absent, w_0 = 1. */
