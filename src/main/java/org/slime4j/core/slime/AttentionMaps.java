@@ -16,34 +16,34 @@ public final class AttentionMaps {
 
     /**
      * One layer's cross map from the text item's scores [heads, Q, 77]: columns 0..K-1 (after a softmax over all
-     * keys when {@code softmax}, as at inference; raw logits in training), resized to L×L, averaged over heads.
+     * keys when {@code softmax}, as at inference; raw logits in training), averaged over heads, resized to L×L.
      * [K, L, L].
      */
     public static NDArray crossLayer(NDManager m, NDArray rows, int parts, int size, boolean softmax) {
+        // The head mean is taken before the resize (both linear): the resize then runs on one map, not on each head's.
         try (NDArray probs = softmax ? rows.softmax(-1) : rows.reshape(rows.getShape()); // never duplicate(): it detaches
-             NDArray tokens = probs.get(":, :, 0:" + parts)) {                   // [heads, Q, K]
-            long heads = tokens.getShape().get(0);
-            int side = side(tokens.getShape().get(1));
-            try (NDArray grid = tokens.reshape(heads, side, side, parts);        // [heads, h, w, K]
-                 NDArray planes = grid.transpose(0, 3, 1, 2);                    // [heads, K, h, w]
-                 NDArray resized = Resize.bilinear(m, planes, size, size)) {     // [heads, K, L, L]
-                return resized.mean(new int[] {0});                              // [K, L, L]
+             NDArray tokens = probs.get(":, :, 0:" + parts);                     // [heads, Q, K]
+             NDArray mean = tokens.mean(new int[] {0})) {                        // [Q, K]
+            int side = side(mean.getShape().get(0));
+            try (NDArray grid = mean.reshape(side, side, parts);                 // [h, w, K]
+                 NDArray planes = grid.transpose(2, 0, 1)) {                     // [K, h, w]
+                return Resize.bilinear(m, planes, size, size);                   // [K, L, L]
             }
         }
     }
 
     /**
      * One layer's self map from the text item's attention probabilities [heads, Q, Q] (softmax over keys, as the
-     * layer computed them), resized, head mean. [Q, L, L].
+     * layer computed them), head mean, resized. [Q, L, L].
      */
     public static NDArray selfLayer(NDManager m, NDArray probs, int size) {
-        long heads = probs.getShape().get(0);
-        long q = probs.getShape().get(1);
-        int side = side(q);
-        try (NDArray grid = probs.reshape(heads, side, side, q);                 // [heads, h, w, Q]
-             NDArray planes = grid.transpose(0, 3, 1, 2);                        // [heads, Q, h, w]
-             NDArray resized = Resize.bilinear(m, planes, size, size)) {         // [heads, Q, L, L]
-            return resized.mean(new int[] {0});                                  // [Q, L, L]
+        try (NDArray mean = probs.mean(new int[] {0})) {                         // [Q, Q]: one pass over the heads
+            long q = mean.getShape().get(0);
+            int side = side(q);
+            try (NDArray grid = mean.reshape(side, side, q);                     // [h, w, Q]
+                 NDArray planes = grid.transpose(2, 0, 1)) {                     // [Q, h, w]
+                return Resize.bilinear(m, planes, size, size);                   // [Q, L, L]
+            }
         }
     }
 
