@@ -56,8 +56,6 @@ public final class PatchedSegmenter {
             for (int j = 0; j < n; j++) {
                 long y0 = i * yStep;
                 long x0 = j * xStep;
-                float[] cross;
-                float[] self;
                 try (NDManager m = sd.manager().newSubManager()) {
                     NDArray crop = image.get(":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
                             + Math.min(x0 + patch, w));                          // [1, 3, P, P]
@@ -75,23 +73,35 @@ public final class PatchedSegmenter {
                     sd.unet().forward(noisy, o.testT(), context, scores);        // text item only: the maps use no more
                     List<NDArray> crossMaps = new ArrayList<>();
                     for (String path : o.crossLayers()) {
-                        crossMaps.add(AttentionMaps.crossLayer(m, scores.get(path), k, l, true));
+                        try (NDArray captured = scores.get(path)) {              // freed as soon as it is used
+                            crossMaps.add(AttentionMaps.crossLayer(m, captured, k, l, true));
+                        }
                     }
                     List<NDArray> selfMaps = new ArrayList<>();
                     for (String path : o.selfLayers()) {
-                        selfMaps.add(AttentionMaps.selfLayer(m, scores.get(path), l));
+                        try (NDArray captured = scores.get(path)) {              // [heads, Q, Q]: the largest
+                            selfMaps.add(AttentionMaps.selfLayer(m, captured, l));
+                        }
                     }
-                    cross = AttentionMaps.layerMean(crossMaps).toFloatArray();  // [K, L*L]
-                    self = AttentionMaps.layerMean(selfMaps).toFloatArray();    // [Q, L*L]
+                    float[] cross = AttentionMaps.layerMean(crossMaps).toFloatArray(); // [K, L*L]: small, to the host
+                    NDArray self = AttentionMaps.layerMean(selfMaps).reshape(l * l, l * l); // [Q, L*L]: stays put
                     if (trace != null) {
                         trace.put("infer.latents", latents.toFloatArray());
                         trace.put("infer.cross_softmax", cross.clone());
-                        trace.put("infer.self_attention", self.clone());
+                        trace.put("infer.self_attention", self.toFloatArray());
+                    }
+                    Kept kept = Kept.of(cross, k, l * l, o.patchThreshold(), trace);
+                    if (!kept.parts.isEmpty()) {
+                        float[] was;
+                        try (NDArray rows = m.create(kept.rows, new Shape(kept.parts.size(), l * l));
+                             NDArray product = rows.matMul(self)) {              // [K', L*L] on the device
+                            was = product.toFloatArray();
+                        }
+                        accumulate(kept, was, l, maskPatch, size, (int) (y0 / ratio), (int) (x0 / ratio),
+                                accumulator, counts, trace);
                     }
                 }
                 Engines.trim();
-                accumulate(cross, self, k, l * l, o.patchThreshold(), maskPatch, size, (int) (y0 / ratio),
-                        (int) (x0 / ratio), accumulator, counts, trace);
             }
         }
         int[] labels = new int[size * size];
@@ -109,89 +119,85 @@ public final class PatchedSegmenter {
         return new Result(size, labels, accumulator);
     }
 
-    /** One crop's contribution, in Java floats in the reference's order of operations. */
-    private static void accumulate(float[] cross, float[] self, int k, int cells, double threshold, int maskPatch,
-                                   int size, int my, int mx, float[] accumulator, float[] counts,
-                                   Map<String, float[]> trace) {
-        float[] max = new float[k];
-        float[] min = new float[k];
-        List<Integer> kept = new ArrayList<>();
-        for (int part = 0; part < k; part++) {
-            max[part] = Float.NEGATIVE_INFINITY;
-            min[part] = Float.POSITIVE_INFINITY;
-            for (int c = 0; c < cells; c++) {
-                max[part] = Math.max(max[part], cross[part * cells + c]);
-                min[part] = Math.min(min[part], cross[part * cells + c]);
-            }
-            if (max[part] >= (float) threshold) {
-                kept.add(part);
-            }
-        }
-        if (trace != null) {
-            trace.put("infer.max_values", max.clone());
-            trace.put("infer.min_values", min.clone());
-            float[] passed = new float[kept.size()];
-            for (int i = 0; i < passed.length; i++) {
-                passed[i] = kept.get(i);
-            }
-            trace.put("infer.passed_indices", passed);
-        }
-        if (kept.isEmpty()) {
-            return;
-        }
-        float[][] rows = new float[kept.size()][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(cross, kept.get(i) * cells, (kept.get(i) + 1) * cells);
-        }
-        float mean = 0;
-        for (float v : rows[0]) {
-            mean += v;
-        }
-        mean /= cells;
-        for (int c = 0; c < cells; c++) {
-            if (!(rows[0][c] > mean)) {
-                rows[0][c] = 0;
-            }
-        }
-        int side = (int) Math.round(Math.sqrt(cells));
-        for (int i = 0; i < rows.length; i++) {
-            int part = kept.get(i);
-            float[] was = new float[cells];
-            for (int j = 0; j < cells; j++) {
-                float weight = rows[i][j];
+    /**
+     * The parts a crop keeps (cross map peak at or above the threshold), their cross rows (the first zeroed where not
+     * above its mean, as the reference), and every part's max and min.
+     */
+    private record Kept(List<Integer> parts, float[] rows, float[] max, float[] min) {
+        static Kept of(float[] cross, int k, int cells, double threshold, Map<String, float[]> trace) {
+            float[] max = new float[k];
+            float[] min = new float[k];
+            List<Integer> parts = new ArrayList<>();
+            for (int part = 0; part < k; part++) {
+                max[part] = Float.NEGATIVE_INFINITY;
+                min[part] = Float.POSITIVE_INFINITY;
                 for (int c = 0; c < cells; c++) {
-                    was[c] += weight * self[j * cells + c];
+                    max[part] = Math.max(max[part], cross[part * cells + c]);
+                    min[part] = Math.min(min[part], cross[part * cells + c]);
+                }
+                if (max[part] >= (float) threshold) {
+                    parts.add(part);
                 }
             }
-            float[] resized = JavaResize.bilinear(was, side, side, maskPatch, maskPatch);
+            float[] rows = new float[parts.size() * cells];
+            for (int i = 0; i < parts.size(); i++) {
+                System.arraycopy(cross, parts.get(i) * cells, rows, i * cells, cells);
+            }
+            if (!parts.isEmpty()) {
+                float mean = 0;
+                for (int c = 0; c < cells; c++) {
+                    mean += rows[c];
+                }
+                mean /= cells;
+                for (int c = 0; c < cells; c++) {
+                    if (!(rows[c] > mean)) {
+                        rows[c] = 0;
+                    }
+                }
+            }
+            if (trace != null) {
+                trace.put("infer.max_values", max.clone());
+                trace.put("infer.min_values", min.clone());
+                float[] passed = new float[parts.size()];
+                for (int i = 0; i < passed.length; i++) {
+                    passed[i] = parts.get(i);
+                }
+                trace.put("infer.passed_indices", passed);
+                trace.put("infer.cross_kept", rows.clone());
+            }
+            return new Kept(parts, rows, max, min);
+        }
+    }
+
+    /** One crop's contribution from its WAS maps [K', L*L], in Java floats in the reference's order of operations. */
+    private static void accumulate(Kept kept, float[] was, int side, int maskPatch, int size, int my, int mx,
+                                   float[] accumulator, float[] counts, Map<String, float[]> trace) {
+        int cells = side * side;
+        for (int i = 0; i < kept.parts.size(); i++) {
+            int part = kept.parts.get(i);
+            float[] map = java.util.Arrays.copyOfRange(was, i * cells, (i + 1) * cells);
+            float[] resized = JavaResize.bilinear(map, side, side, maskPatch, maskPatch);
             float lo = Float.POSITIVE_INFINITY;
             float hi = Float.NEGATIVE_INFINITY;
             for (float v : resized) {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
-            float coef = (hi - lo) / (max[part] - min[part]);
+            float coef = (hi - lo) / (kept.max[part] - kept.min[part]);
             if (Float.isNaN(coef) || coef == 0) {
                 coef = 1e-7f;
             }
             if (trace != null) {
-                trace.put("infer.was." + part, was);
+                trace.put("infer.was." + part, map);
                 trace.put("infer.was_resized." + part, resized);
             }
             for (int y = 0; y < maskPatch && my + y < size; y++) {
                 for (int x = 0; x < maskPatch && mx + x < size; x++) {
                     int idx = part * size * size + (my + y) * size + mx + x;
-                    accumulator[idx] += resized[y * maskPatch + x] / coef + (min[part] - lo / coef);
+                    accumulator[idx] += resized[y * maskPatch + x] / coef + (kept.min[part] - lo / coef);
                     counts[idx] += 1;
                 }
             }
-        }
-        if (trace != null) {
-            float[] keptRows = new float[rows.length * cells];
-            for (int i = 0; i < rows.length; i++) {
-                System.arraycopy(rows[i], 0, keptRows, i * cells, cells);
-            }
-            trace.put("infer.cross_kept", keptRows);
         }
     }
 }
