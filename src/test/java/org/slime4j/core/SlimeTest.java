@@ -141,6 +141,31 @@ class SlimeTest {
         }
     }
 
+    /** Uncaptured layers (down_blocks.0 here, and the whole unconditional pass) computed 5 query rows at a time. */
+    @Test
+    void attentionSlicingChangesNoResult() {
+        Trainer.Listener quiet = new Trainer.Listener() {
+        };
+        RgbImage image = sample(S, S).image();
+        LearnedParts whole = slime.train(request(sample(S, S)), options(3, false), quiet, () -> false);
+        Slime.Segmentation wholeSeg = slime.segment(whole, image, Tiling.squeeze(), 11, true);
+        LearnedParts sliced;
+        Slime.Segmentation slicedSeg;
+        try {
+            slime.model().setAttentionSlice(5);                                  // 64 queries: 12 slices of 5, one of 4
+            sliced = slime.train(request(sample(S, S)), options(3, false), quiet, () -> false);
+            slicedSeg = slime.segment(whole, image, Tiling.squeeze(), 11, true);
+        } finally {
+            slime.model().setAttentionSlice(0);
+        }
+        for (int i = 0; i < whole.vectors().length; i++) {
+            Fixture.assertClose("sliced attention: vector " + i, sliced.vectors()[i], whole.vectors()[i], 1e-5);
+        }
+        assertArrayEquals(wholeSeg.labels(), slicedSeg.labels());
+        Fixture.assertClose("sliced attention: segmentation scores", slicedSeg.scores(), wholeSeg.scores(), 1e-5);
+        assertThrows(IllegalArgumentException.class, () -> slime.model().setAttentionSlice(-1));
+    }
+
     @Test
     void sixteenBitSingleChannelInputIsMappedAndUsable() {
         int w = S;

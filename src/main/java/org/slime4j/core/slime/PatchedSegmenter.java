@@ -69,7 +69,8 @@ public final class PatchedSegmenter {
                         learned.add(m.create(v, new Shape(1, text.width())));
                     }
                     NDArray context = text.text(m, learned);                     // [1, 77, D]
-                    CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
+                    CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers(),
+                            sd.attentionSlice());
                     sd.unet().forward(noisy, o.testT(), context, scores);        // text item only: the maps use no more
                     List<NDArray> crossMaps = new ArrayList<>();
                     for (String path : o.crossLayers()) {

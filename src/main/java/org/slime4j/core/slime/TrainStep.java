@@ -75,11 +75,12 @@ public final class TrainStep {
             // without a graph or captured scores (the reference runs both items as one batch; same numbers).
             NDArray eu;
             try (NDArray u = text.uncond(m)) {
-                eu = sd.unet().forward(noisy, t, u, AttentionCapture.NONE);      // [1, 4, L, L]
+                eu = sd.unet().forward(noisy, t, u, AttentionCapture.sliced(sd.attentionSlice())); // [1, 4, L, L]
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray context = text.text(m, learned);                         // [1, 77, D]
-                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
+                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers(),
+                        sd.attentionSlice());
                 NDArray et = sd.unet().forward(noisy, t, context, scores);       // [1, 4, L, L]
                 List<NDArray> cross = new ArrayList<>();
                 for (String path : o.crossLayers()) {

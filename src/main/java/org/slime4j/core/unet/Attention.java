@@ -1,6 +1,8 @@
 package org.slime4j.core.unet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import org.slime4j.core.nn.Linear;
 import org.slime4j.core.nn.Nn;
@@ -41,38 +43,59 @@ public final class Attention {
     public NDArray forward(NDArray x, NDArray context, AttentionCapture capture) {
         NDArray source = context == null ? x : context;
         long b = x.getShape().get(0);
-        NDArray scores;
-        NDArray value;
+        boolean captured = capture.wants(path);
+        int slice = captured ? 0 : capture.sliceRows();
+        NDArray mixed;
         // scale·(q·kᵀ) computed as (scale·q)·kᵀ: one pass less over the largest tensor, and the same numbers
         // (exactly so when dim_head is a power of four, as in Stable Diffusion: scale = 1/8).
         try (NDArray q0 = toQ.forward(x); NDArray q = headToBatch(q0);          // [B*h, Q, d]
              NDArray qs = q.mul(scale);
              NDArray k0 = toK.forward(source); NDArray k = headToBatch(k0);     // [B*h, K, d]
              NDArray kt = k.transpose(0, 2, 1);                                  // [B*h, d, K]
-             NDArray v0 = toV.forward(source)) {
-            value = headToBatch(v0);                                             // [B*h, K, d]
-            scores = qs.matMul(kt);                                              // [B*h, Q, K]
+             NDArray v0 = toV.forward(source); NDArray value = headToBatch(v0)) { // [B*h, K, d]
+            long queries = qs.getShape().get(1);
+            if (slice > 0 && queries > slice) {
+                mixed = sliced(qs, kt, value, slice);                            // [B*h, Q, d]
+            } else {
+                mixed = attend(qs, kt, value, captured ? capture : null);        // [B*h, Q, d]
+            }
         }
-        boolean captured = capture.wants(path);
-        boolean wantsProbs = captured && capture.wantsProbabilities(path);
+        try (mixed; NDArray heads = batchToHead(mixed, b)) {                     // [B, Q, h*d]
+            return toOut.forward(heads);                                         // [B, Q, C]
+        }
+    }
+
+    /** softmax(qs·kᵀ)·v; the scores or probabilities go to {@code capture} when it is not null. */
+    private NDArray attend(NDArray qs, NDArray kt, NDArray value, AttentionCapture capture) {
+        NDArray scores = qs.matMul(kt);                                          // [B*h, Q, K]
         NDArray probs = softmax(scores);                                         // [B*h, Q, K]
-        NDArray out;
-        try (value; NDArray mixed = probs.matMul(value)) {                       // [B*h, Q, d]
-            out = batchToHead(mixed, b);                                         // [B, Q, h*d]
-        }
-        if (wantsProbs) {
+        NDArray mixed = probs.matMul(value);                                     // [B*h, Q, d]
+        if (capture == null) {
+            scores.close();
+            probs.close();
+        } else if (capture.wantsProbabilities(path)) {
             scores.close();
             capture.accept(path, fp32(probs));
         } else {
             probs.close();
-            if (captured) {
-                capture.accept(path, fp32(scores));
-            } else {
-                scores.close();
-            }
+            capture.accept(path, fp32(scores));
         }
-        try (out) {
-            return toOut.forward(out);                                           // [B, Q, C]
+        return mixed;
+    }
+
+    /** {@link #attend} over {@code rows} queries at a time (each query row's softmax is its own). */
+    private NDArray sliced(NDArray qs, NDArray kt, NDArray value, int rows) {
+        long queries = qs.getShape().get(1);
+        NDList parts = new NDList();
+        try {
+            for (long start = 0; start < queries; start += rows) {
+                try (NDArray part = qs.get(":, " + start + ":" + Math.min(start + rows, queries) + ", :")) {
+                    parts.add(attend(part, kt, value, null));                    // [B*h, rows, d]
+                }
+            }
+            return NDArrays.concat(parts, 1);                                    // [B*h, Q, d]
+        } finally {
+            parts.close();
         }
     }
 

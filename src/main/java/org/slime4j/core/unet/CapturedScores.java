@@ -14,6 +14,7 @@ public final class CapturedScores implements AttentionCapture {
     private final Set<String> wanted;
     private final Set<String> probabilities;
     private final Map<String, NDArray> scores = new LinkedHashMap<>();
+    private final int sliceRows;
 
     /** Pre-softmax scores of {@code paths}. */
     public CapturedScores(List<String> paths) {
@@ -22,6 +23,15 @@ public final class CapturedScores implements AttentionCapture {
 
     /** Pre-softmax scores of {@code scorePaths} and softmaxed probabilities of {@code probabilityPaths}. */
     public CapturedScores(List<String> scorePaths, List<String> probabilityPaths) {
+        this(scorePaths, probabilityPaths, 0);
+    }
+
+    /** As above; the layers not captured compute {@code sliceRows} query rows at a time (0: all at once). */
+    public CapturedScores(List<String> scorePaths, List<String> probabilityPaths, int sliceRows) {
+        if (sliceRows < 0) {
+            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + sliceRows);
+        }
+        this.sliceRows = sliceRows;
         java.util.Set<String> all = new java.util.HashSet<>(scorePaths);
         all.addAll(probabilityPaths);
         this.wanted = Set.copyOf(all);
@@ -36,6 +46,11 @@ public final class CapturedScores implements AttentionCapture {
     @Override
     public boolean wantsProbabilities(String path) {
         return probabilities.contains(path);
+    }
+
+    @Override
+    public int sliceRows() {
+        return sliceRows;
     }
 
     @Override
