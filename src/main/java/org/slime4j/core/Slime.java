@@ -120,7 +120,7 @@ public final class Slime implements AutoCloseable {
 
     /** Segments one RGB image; the same {@code seed} gives the same labels. */
     public Segmentation segment(LearnedParts parts, RgbImage image, Tiling tiling, long seed, boolean keepScores) {
-        List<String> problems = parts.mismatches(identity, sd.textEncoder().config().hiddenSize());
+        List<String> problems = parts.mismatches(identity, sd.textConfig().hiddenSize()); // no text weights
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("These learned parts do not fit the base model: "
                     + String.join("; ", problems));

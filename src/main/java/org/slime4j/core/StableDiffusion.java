@@ -39,6 +39,7 @@ public final class StableDiffusion implements AutoCloseable {
     private final ModelFolder folder;
     private final NDManager manager;
     private final ClipTokenizer tokenizer;
+    private final ClipTextConfig textConfig;
     private final TextLoader textLoader;
     private ClipTextModel textEncoder;
     private NDManager textManager;
@@ -47,18 +48,21 @@ public final class StableDiffusion implements AutoCloseable {
     private final NoiseSchedule schedule;
     private final Map<String, Set<String>> unusedWeights;
     private volatile int attentionSlice;
+    private volatile int cropsPerPass = 1;
 
     /** Builds the text encoder's blocks into a manager; returns the unused weight keys through {@code unused}. */
     private interface TextLoader {
         ClipTextModel load(NDManager manager, Map<String, Set<String>> unused) throws IOException;
     }
 
-    private StableDiffusion(ModelFolder folder, NDManager manager, ClipTokenizer tokenizer, TextLoader textLoader,
+    private StableDiffusion(ModelFolder folder, NDManager manager, ClipTokenizer tokenizer, ClipTextConfig textConfig,
+                            TextLoader textLoader,
                             AutoencoderKL vae, UNet2DConditionModel unet, NoiseSchedule schedule,
                             Map<String, Set<String>> unusedWeights) {
         this.folder = folder;
         this.manager = manager;
         this.tokenizer = tokenizer;
+        this.textConfig = textConfig;
         this.textLoader = textLoader;
         this.vae = vae;
         this.unet = unet;
@@ -77,7 +81,7 @@ public final class StableDiffusion implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device.resolve());
         try {
             WeightStore store = WeightStore.random(manager);
-            return new StableDiffusion(new ModelFolder(tokenizerFolder), manager, tokenizer,
+            return new StableDiffusion(new ModelFolder(tokenizerFolder), manager, tokenizer, text,
                     (m, unused) -> new ClipTextModel(WeightStore.random(m), text), new AutoencoderKL(store, vae),
                     new UNet2DConditionModel(store, unet), new NoiseSchedule(sched), new LinkedHashMap<>());
         } catch (RuntimeException e) {
@@ -123,7 +127,7 @@ public final class StableDiffusion implements AutoCloseable {
                     return model;
                 }
             };
-            return new StableDiffusion(folder, manager, tokenizer, text, vae, unet,
+            return new StableDiffusion(folder, manager, tokenizer, textConfig, text, vae, unet,
                     new NoiseSchedule(schedulerConfig), unused);
         } catch (IOException | RuntimeException e) {
             manager.close();
@@ -142,6 +146,11 @@ public final class StableDiffusion implements AutoCloseable {
 
     public ClipTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The text encoder's config, known without loading its weights. */
+    public ClipTextConfig textConfig() {
+        return textConfig;
     }
 
     /**
@@ -202,6 +211,22 @@ public final class StableDiffusion implements AutoCloseable {
     /** Query rows per attention slice; 0: no slicing. See {@link #setAttentionSlice}. */
     public int attentionSlice() {
         return attentionSlice;
+    }
+
+    /**
+     * Speed option for segmentation: how many crops (of one image, or tiles of a large one) go through the VAE and
+     * the UNet as one batch. Results are unchanged; memory grows with each crop (see the README's figures). Default 1.
+     */
+    public void setCropsPerPass(int crops) {
+        if (crops < 1) {
+            throw new IllegalArgumentException("crops per pass must be >= 1, got " + crops);
+        }
+        cropsPerPass = crops;
+    }
+
+    /** Crops per VAE and UNet pass at segmentation. See {@link #setCropsPerPass}. */
+    public int cropsPerPass() {
+        return cropsPerPass;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Randomness;
 import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
@@ -45,14 +48,17 @@ class SlimeTest {
         }
     }
 
-    /** The tiny UNet has attention only in up_blocks.1, at the latent resolution. */
+    /**
+     * The tiny UNet has attention only in up_blocks.1, at the latent resolution. Every part is kept in every crop
+     * (threshold 0): a few epochs on random weights do not reach the reference's 0.2, and the maps would go unused.
+     */
     static SlimeOptions options(int epochs, boolean augment) {
         return SlimeOptions.defaults().toBuilder().workingSize(S).epochs(epochs).augment(augment, 0.8)
                 .layers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2",
                                 "up_blocks.1.attentions.1.transformer_blocks.0.attn2"),
                         List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1",
                                 "up_blocks.1.attentions.1.transformer_blocks.0.attn1"))
-                .seed(7).build();
+                .patches(1, 0, 0.0).seed(7).build();
     }
 
     static Trainer.Pair sample(int w, int h) {
@@ -141,6 +147,19 @@ class SlimeTest {
         }
     }
 
+    /** A .slime file carries its text encodings: segmenting never loads the text encoder (1.4 GB at SD-2.1 size). */
+    @Test
+    void segmentationLeavesTheTextEncoderUnloaded() throws Exception {
+        LearnedParts parts = slime.train(request(sample(S, S)), options(1, false), new Trainer.Listener() {
+        }, () -> false);
+        try (Slime fresh = Slime.open(tmp.resolve("model"), DeviceChoice.CPU)) {
+            Slime.Segmentation s = fresh.segment(parts, sample(S, S).image(), Tiling.squeeze(), 11, false);
+            assertEquals(S * S, s.labels().length);
+            assertFalse(fresh.model().unusedWeights().containsKey("text_encoder"),
+                    "text encoder loaded: " + fresh.model().unusedWeights().keySet());
+        }
+    }
+
     /** Uncaptured layers (down_blocks.0 here, and the whole unconditional pass) computed 5 query rows at a time. */
     @Test
     void attentionSlicingChangesNoResult() {
@@ -164,6 +183,40 @@ class SlimeTest {
         assertArrayEquals(wholeSeg.labels(), slicedSeg.labels());
         Fixture.assertClose("sliced attention: segmentation scores", slicedSeg.scores(), wholeSeg.scores(), 1e-5);
         assertThrows(IllegalArgumentException.class, () -> slime.model().setAttentionSlice(-1));
+    }
+
+    /** Tiles of a large image, and the n×n crops of one image, batched through the VAE and UNet: same results. */
+    @Test
+    void cropsPerPassChangesNoResult() {
+        LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
+        }, () -> false);
+        RgbImage wide = sample(150, 70).image();                                  // 3 × 2 tiles
+        SlimeOptions crops = parts.options().toBuilder().patches(2, 48, 0.0).build();
+        StableDiffusion sd = slime.model();
+        PatchedSegmenter.Result oneByOne;
+        try (NDManager m = sd.manager().newSubManager()) {
+            oneByOne = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), crops,
+                    sample(S, S).image().toArray(m), S, Randomness.seeded(3), null);
+        }
+        Slime.Segmentation tiledOneByOne = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
+        PatchedSegmenter.Result batched;
+        Slime.Segmentation tiledBatched;
+        try {
+            sd.setCropsPerPass(3);                                               // batches of 3 + 1 crops, 3 + 3 tiles
+            try (NDManager m = sd.manager().newSubManager()) {
+                batched = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), crops,
+                        sample(S, S).image().toArray(m), S, Randomness.seeded(3), null);
+            }
+            tiledBatched = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
+        } finally {
+            sd.setCropsPerPass(1);
+        }
+        assertTrue(max(oneByOne.scores()) > 0 && max(tiledOneByOne.scores()) > 0, "every part is kept");
+        assertArrayEquals(oneByOne.labels(), batched.labels());
+        Fixture.assertClose("crops per pass: 2×2 crops' scores", batched.scores(), oneByOne.scores(), 1e-5);
+        assertArrayEquals(tiledOneByOne.labels(), tiledBatched.labels());
+        Fixture.assertClose("crops per pass: tiles' scores", tiledBatched.scores(), tiledOneByOne.scores(), 1e-5);
+        assertThrows(IllegalArgumentException.class, () -> sd.setCropsPerPass(0));
     }
 
     @Test
@@ -195,6 +248,14 @@ class SlimeTest {
                 }, () -> false);
         assertEquals("percentile 0.1-99.9", parts.inputMapping());
         assertEquals(w * w, slime.segment(parts, mapped, Tiling.squeeze(), 1, false).labels().length);
+    }
+
+    private static float max(float[] values) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
     }
 
     private static int indexOf(float[] values, float v) {

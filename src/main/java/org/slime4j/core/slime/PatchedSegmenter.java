@@ -1,6 +1,8 @@
 package org.slime4j.core.slime;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -35,89 +37,145 @@ public final class PatchedSegmenter {
      */
     public static Result segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o, NDArray image,
                                  int size, Randomness random, Map<String, float[]> trace) {
-        int k = text.parts();
+        return segment(sd, text, vectors, o, List.of(image), size, random, trace).get(0);
+    }
+
+    /**
+     * Several images (the tiles of a large image, say), each as {@link #segment(StableDiffusion, TextContext,
+     * float[][], SlimeOptions, NDArray, int, Randomness, Map) one}: their crops, one image after the other, go through
+     * the VAE and the UNet {@link StableDiffusion#cropsPerPass()} at a time, drawing their noise in the same order as
+     * one by one.
+     */
+    public static List<Result> segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
+                                       List<NDArray> images, int size, Randomness random, Map<String, float[]> trace) {
         int s = o.workingSize();
-        int l = o.latentSize();
         int patch = o.effectivePatchSize();
         int ratio = s / size;
         if (ratio < 1 || s % size != 0) {
             throw new IllegalArgumentException("output size " + size + " must divide the working size " + s);
         }
-        int maskPatch = patch / ratio;
-        float[] accumulator = new float[k * size * size];
-        float[] counts = new float[k * size * size];
-        java.util.Arrays.fill(counts, 1e-7f);
-        long h = image.getShape().get(2);
-        long w = image.getShape().get(3);
         int n = o.patchesPerSide();
-        long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
-        long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                long y0 = i * yStep;
-                long x0 = j * xStep;
-                try (NDManager m = sd.manager().newSubManager()) {
-                    NDArray crop = image.get(":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
-                            + Math.min(x0 + patch, w));                          // [1, 3, P, P]
-                    NDArray squeezed = Resize.bilinear(m, crop, s, s);           // [1, 3, S, S]
-                    NDArray eps = random.normal(m, new Shape(1, 4, l, l));
-                    NDArray latents = sd.vae().encodeImages(squeezed, eps);      // [1, 4, L, L]
-                    NDArray noise = random.normal(m, new Shape(1, 4, l, l));
-                    NDArray noisy = sd.schedule().addNoise(latents, noise, o.testT());
-                    List<NDArray> learned = new ArrayList<>();
-                    for (float[] v : vectors) {
-                        learned.add(m.create(v, new Shape(1, text.width())));
-                    }
-                    NDArray context = text.text(m, learned);                     // [1, 77, D]
-                    CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers(),
-                            sd.attentionSlice());
-                    sd.unet().forward(noisy, o.testT(), context, scores);        // text item only: the maps use no more
-                    List<NDArray> crossMaps = new ArrayList<>();
-                    for (String path : o.crossLayers()) {
-                        try (NDArray captured = scores.get(path)) {              // freed as soon as it is used
-                            crossMaps.add(AttentionMaps.crossLayer(m, captured, k, l, true));
-                        }
-                    }
-                    List<NDArray> selfMaps = new ArrayList<>();
-                    for (String path : o.selfLayers()) {
-                        try (NDArray captured = scores.get(path)) {              // [heads, Q, Q]: the largest
-                            selfMaps.add(AttentionMaps.selfLayer(m, captured, l));
-                        }
-                    }
-                    float[] cross = AttentionMaps.layerMean(crossMaps).toFloatArray(); // [K, L*L]: small, to the host
-                    NDArray self = AttentionMaps.layerMean(selfMaps).reshape(l * l, l * l); // [Q, L*L]: stays put
-                    if (trace != null) {
-                        trace.put("infer.latents", latents.toFloatArray());
-                        trace.put("infer.cross_softmax", cross.clone());
-                        trace.put("infer.self_attention", self.toFloatArray());
-                    }
-                    Kept kept = Kept.of(cross, k, l * l, o.patchThreshold(), trace);
-                    if (!kept.parts.isEmpty()) {
-                        float[] was;
-                        try (NDArray rows = m.create(kept.rows, new Shape(kept.parts.size(), l * l));
-                             NDArray product = rows.matMul(self)) {              // [K', L*L] on the device
-                            was = product.toFloatArray();
-                        }
-                        accumulate(kept, was, l, maskPatch, size, (int) (y0 / ratio), (int) (x0 / ratio),
-                                accumulator, counts, trace);
-                    }
-                }
-                Engines.trim();
-            }
-        }
-        int[] labels = new int[size * size];
-        for (int p = 0; p < size * size; p++) {
-            int best = 0;
-            for (int part = 0; part < k; part++) {
-                int idx = part * size * size + p;
-                accumulator[idx] /= counts[idx];
-                if (accumulator[idx] > accumulator[best * size * size + p]) {
-                    best = part;
+        List<Accumulator> accumulators = new ArrayList<>();
+        List<Crop> crops = new ArrayList<>();
+        for (NDArray image : images) {
+            Accumulator acc = new Accumulator(text.parts(), size, patch / ratio);
+            long h = image.getShape().get(2);
+            long w = image.getShape().get(3);
+            long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
+            long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    long y0 = i * yStep;
+                    long x0 = j * xStep;
+                    crops.add(new Crop(image.get(":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
+                            + Math.min(x0 + patch, w)), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
                 }
             }
-            labels[p] = best;
+            accumulators.add(acc);
         }
-        return new Result(size, labels, accumulator);
+        int batch = sd.cropsPerPass();
+        for (int start = 0; start < crops.size(); start += batch) {
+            try (NDManager m = sd.manager().newSubManager()) {
+                pass(sd, text, vectors, o, crops.subList(start, Math.min(start + batch, crops.size())), m, random,
+                        trace);
+            }
+            Engines.trim();
+        }
+        List<Result> results = new ArrayList<>();
+        for (Accumulator acc : accumulators) {
+            results.add(acc.result());
+        }
+        return results;
+    }
+
+    /** One crop: a view of its image [1, 3, P', P'] and where its maps go in the output. */
+    private record Crop(NDArray pixels, Accumulator into, int my, int mx) {
+    }
+
+    /** One VAE and UNet pass over {@code crops} as a batch; each crop's maps are accumulated into its image. */
+    private static void pass(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o, List<Crop> crops,
+                             NDManager m, Randomness random, Map<String, float[]> trace) {
+        int b = crops.size();
+        int k = text.parts();
+        int s = o.workingSize();
+        int l = o.latentSize();
+        NDList squeezed = new NDList();
+        NDList eps = new NDList();
+        NDList noise = new NDList();
+        for (Crop c : crops) {
+            squeezed.add(Resize.bilinear(m, c.pixels, s, s));                    // [1, 3, S, S]
+            eps.add(random.normal(m, new Shape(1, 4, l, l)));                    // the order of one crop at a time
+            noise.add(random.normal(m, new Shape(1, 4, l, l)));
+        }
+        NDArray latents = sd.vae().encodeImages(batch(squeezed), batch(eps));    // [B, 4, L, L]
+        NDArray noisy = sd.schedule().addNoise(latents, batch(noise), o.testT());
+        List<NDArray> learned = new ArrayList<>();
+        for (float[] v : vectors) {
+            learned.add(m.create(v, new Shape(1, text.width())));
+        }
+        NDArray one = text.text(m, learned);                                     // [1, 77, D]
+        NDList copies = new NDList();
+        for (int i = 0; i < b; i++) {
+            copies.add(one);
+        }
+        NDArray context = batch(copies);                                         // [B, 77, D]
+        CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers(), sd.attentionSlice());
+        sd.unet().forward(noisy, o.testT(), context, scores);                    // text item only: the maps use no more
+        List<List<NDArray>> crossMaps = perItem(b);
+        List<List<NDArray>> selfMaps = perItem(b);
+        for (String path : o.crossLayers()) {
+            try (NDArray captured = scores.get(path)) {                          // [B*h, Q, 77]: freed once used
+                for (int i = 0; i < b; i++) {
+                    crossMaps.get(i).add(AttentionMaps.crossLayer(m, item(captured, i, b), k, l, true));
+                }
+            }
+        }
+        for (String path : o.selfLayers()) {
+            try (NDArray captured = scores.get(path)) {                          // [B*h, Q, Q]: the largest
+                for (int i = 0; i < b; i++) {
+                    selfMaps.get(i).add(AttentionMaps.selfLayer(m, item(captured, i, b), l));
+                }
+            }
+        }
+        for (int i = 0; i < b; i++) {
+            float[] cross = AttentionMaps.layerMean(crossMaps.get(i)).toFloatArray(); // [K, L*L]: small, to the host
+            NDArray self = AttentionMaps.layerMean(selfMaps.get(i)).reshape(l * l, l * l); // [Q, L*L]: stays put
+            if (trace != null) {
+                trace.put("infer.latents", latents.get(i).toFloatArray());
+                trace.put("infer.cross_softmax", cross.clone());
+                trace.put("infer.self_attention", self.toFloatArray());
+            }
+            Kept kept = Kept.of(cross, k, l * l, o.patchThreshold(), trace);
+            if (!kept.parts.isEmpty()) {
+                float[] was;
+                try (NDArray rows = m.create(kept.rows, new Shape(kept.parts.size(), l * l));
+                     NDArray product = rows.matMul(self)) {                      // [K', L*L] on the device
+                    was = product.toFloatArray();
+                }
+                crops.get(i).into.add(kept, was, l, crops.get(i).my, crops.get(i).mx, trace);
+            }
+        }
+    }
+
+    private static NDArray batch(NDList items) {
+        return items.size() == 1 ? items.get(0) : NDArrays.concat(items, 0);
+    }
+
+    /** Item {@code i}'s heads of captured scores [B*h, ...] (batch-major). */
+    private static NDArray item(NDArray captured, int i, int b) {
+        if (b == 1) {
+            return captured;
+        }
+        long heads = captured.getShape().get(0) / b;
+        return captured.get((i * heads) + ":" + ((i + 1) * heads));
+    }
+
+    private static List<List<NDArray>> perItem(int b) {
+        List<List<NDArray>> lists = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
     }
 
     /**
@@ -170,35 +228,68 @@ public final class PatchedSegmenter {
         }
     }
 
-    /** One crop's contribution from its WAS maps [K', L*L], in Java floats in the reference's order of operations. */
-    private static void accumulate(Kept kept, float[] was, int side, int maskPatch, int size, int my, int mx,
-                                   float[] accumulator, float[] counts, Map<String, float[]> trace) {
-        int cells = side * side;
-        for (int i = 0; i < kept.parts.size(); i++) {
-            int part = kept.parts.get(i);
-            float[] map = java.util.Arrays.copyOfRange(was, i * cells, (i + 1) * cells);
-            float[] resized = JavaResize.bilinear(map, side, side, maskPatch, maskPatch);
-            float lo = Float.POSITIVE_INFINITY;
-            float hi = Float.NEGATIVE_INFINITY;
-            for (float v : resized) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-            float coef = (hi - lo) / (kept.max[part] - kept.min[part]);
-            if (Float.isNaN(coef) || coef == 0) {
-                coef = 1e-7f;
-            }
-            if (trace != null) {
-                trace.put("infer.was." + part, map);
-                trace.put("infer.was_resized." + part, resized);
-            }
-            for (int y = 0; y < maskPatch && my + y < size; y++) {
-                for (int x = 0; x < maskPatch && mx + x < size; x++) {
-                    int idx = part * size * size + (my + y) * size + mx + x;
-                    accumulator[idx] += resized[y * maskPatch + x] / coef + (kept.min[part] - lo / coef);
-                    counts[idx] += 1;
+    /** One image's accumulated maps [K, M, M] and counts; {@link #result} divides and takes the argmax. */
+    private static final class Accumulator {
+        private final int k;
+        private final int size;
+        private final int maskPatch;
+        private final float[] sum;
+        private final float[] counts;
+
+        Accumulator(int k, int size, int maskPatch) {
+            this.k = k;
+            this.size = size;
+            this.maskPatch = maskPatch;
+            this.sum = new float[k * size * size];
+            this.counts = new float[k * size * size];
+            java.util.Arrays.fill(counts, 1e-7f);
+        }
+
+        /** One crop's contribution from its WAS maps [K', L*L], in Java floats in the reference's order. */
+        void add(Kept kept, float[] was, int side, int my, int mx, Map<String, float[]> trace) {
+            int cells = side * side;
+            for (int i = 0; i < kept.parts.size(); i++) {
+                int part = kept.parts.get(i);
+                float[] map = java.util.Arrays.copyOfRange(was, i * cells, (i + 1) * cells);
+                float[] resized = JavaResize.bilinear(map, side, side, maskPatch, maskPatch);
+                float lo = Float.POSITIVE_INFINITY;
+                float hi = Float.NEGATIVE_INFINITY;
+                for (float v : resized) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                float coef = (hi - lo) / (kept.max[part] - kept.min[part]);
+                if (Float.isNaN(coef) || coef == 0) {
+                    coef = 1e-7f;
+                }
+                if (trace != null) {
+                    trace.put("infer.was." + part, map);
+                    trace.put("infer.was_resized." + part, resized);
+                }
+                for (int y = 0; y < maskPatch && my + y < size; y++) {
+                    for (int x = 0; x < maskPatch && mx + x < size; x++) {
+                        int idx = part * size * size + (my + y) * size + mx + x;
+                        sum[idx] += resized[y * maskPatch + x] / coef + (kept.min[part] - lo / coef);
+                        counts[idx] += 1;
+                    }
                 }
             }
+        }
+
+        Result result() {
+            int[] labels = new int[size * size];
+            for (int p = 0; p < size * size; p++) {
+                int best = 0;
+                for (int part = 0; part < k; part++) {
+                    int idx = part * size * size + p;
+                    sum[idx] /= counts[idx];
+                    if (sum[idx] > sum[best * size * size + p]) {
+                        best = part;
+                    }
+                }
+                labels[p] = best;
+            }
+            return new Result(size, labels, sum);
         }
     }
 }

@@ -1,6 +1,9 @@
 package org.slime4j.core.slime;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
 import org.slime4j.core.Slime;
 import org.slime4j.core.StableDiffusion;
 
@@ -27,29 +30,26 @@ public final class Tiler {
         for (int i = 0; i < s; i++) {
             tent[i] = Math.min(i + 1, s - i);
         }
+        List<int[]> origins = new ArrayList<>();
         for (int oy : Tiling.origins(ph, s, tiling.overlap())) {
             for (int ox : Tiling.origins(pw, s, tiling.overlap())) {
-                float[] tile = new float[3 * s * s];
-                for (int c = 0; c < 3; c++) {
-                    for (int y = 0; y < s; y++) {
-                        System.arraycopy(padded, (c * ph + oy + y) * pw + ox, tile, (c * s + y) * s, s);
-                    }
+                origins.add(new int[] {oy, ox});
+            }
+        }
+        int group = sd.cropsPerPass();                                           // tiles per batch of UNet passes
+        for (int start = 0; start < origins.size(); start += group) {
+            List<int[]> tiles = origins.subList(start, Math.min(start + group, origins.size()));
+            List<PatchedSegmenter.Result> results;
+            try (NDManager m = sd.manager().newSubManager()) {
+                List<NDArray> arrays = new ArrayList<>();
+                for (int[] origin : tiles) {
+                    arrays.add(new RgbImage(s, s, tile(padded, pw, ph, origin[0], origin[1], s)).toArray(m));
                 }
-                PatchedSegmenter.Result r;
-                try (NDManager m = sd.manager().newSubManager()) {
-                    r = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), parts.options(),
-                            new RgbImage(s, s, tile).toArray(m), s, random, null);
-                }
-                for (int y = 0; y < s; y++) {
-                    for (int x = 0; x < s; x++) {
-                        float w = tent[y] * tent[x];
-                        int p = (oy + y) * pw + ox + x;
-                        weightSum[p] += w;
-                        for (int part = 0; part < k; part++) {
-                            acc[part * pw * ph + p] += w * r.scores()[(part * s + y) * s + x];
-                        }
-                    }
-                }
+                results = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), parts.options(), arrays, s,
+                        random, null);
+            }
+            for (int t = 0; t < tiles.size(); t++) {
+                blend(results.get(t).scores(), tiles.get(t)[0], tiles.get(t)[1], s, k, tent, pw, ph, acc, weightSum);
             }
         }
         int[] labels = new int[sw * sh];
@@ -71,6 +71,32 @@ public final class Tiler {
         int[] out = new LabelImage(sw, sh, labels).resizeNearest(image.width(), image.height()).labels();
         return new Slime.Segmentation(image.width(), image.height(), out, parts.partNames(),
                 keepScores ? resizeScores(scores, k, sw, sh, image.width(), image.height()) : null);
+    }
+
+    /** The S×S tile at (oy, ox) of the padded planes, [3, S, S]. */
+    private static float[] tile(float[] padded, int pw, int ph, int oy, int ox, int s) {
+        float[] tile = new float[3 * s * s];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < s; y++) {
+                System.arraycopy(padded, (c * ph + oy + y) * pw + ox, tile, (c * s + y) * s, s);
+            }
+        }
+        return tile;
+    }
+
+    /** Adds a tile's part scores [K, S, S] with tent weights. */
+    private static void blend(float[] scores, int oy, int ox, int s, int k, float[] tent, int pw, int ph, float[] acc,
+                              float[] weightSum) {
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                float w = tent[y] * tent[x];
+                int p = (oy + y) * pw + ox + x;
+                weightSum[p] += w;
+                for (int part = 0; part < k; part++) {
+                    acc[part * pw * ph + p] += w * scores[(part * s + y) * s + x];
+                }
+            }
+        }
     }
 
     private static float[] scale(RgbImage image, int w, int h) {
