@@ -20,14 +20,15 @@ import org.slime4j.core.slime.TextContext;
 import org.slime4j.core.slime.TrainStep;
 
 /**
- * Seconds per training step, seconds per segmentation and peak RSS, for the tiny fixture or a random-weight model of
- * the real SD-2.1-base size at S = 512 (built in memory). Not a test: run it in its own JVM so the peak is its own.
+ * Seconds per training step, per segmentation and per training step with a segmentation, each with its peak RSS,
+ * for the tiny fixture or a random-weight model of the real SD-2.1-base size at S = 512 (built in memory). Not a
+ * test: run it in its own JVM.
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.SlimeBench \
  *     -Dexec.args="tiny ../shared/fixtures/tiny-sd1 [steps] [segmentations]"
  * mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.SlimeBench \
- *     -Dexec.args="sd21 ../shared/fixtures/tiny-sd1/tokenizer [steps] [segmentations] [cpu|gpu|auto]"
+ *     -Dexec.args="sd21 ../shared/fixtures/tiny-sd1/tokenizer [steps] [segmentations] [cpu|gpu|auto] [attention slice rows] [S]"
  * </pre>
  */
 public final class SlimeBench {
@@ -36,7 +37,7 @@ public final class SlimeBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || (args.length < 2 && !args[0].equals("flops"))) {
-            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [steps] [segmentations] [device] | flops -");
+            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [steps] [segmentations] [device] [slice] [S] | flops -");
             System.exit(2);
         }
         if (args[0].equals("flops")) {
@@ -46,6 +47,8 @@ public final class SlimeBench {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int segmentations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         DeviceChoice device = args.length > 4 ? DeviceChoice.parse(args[4]) : DeviceChoice.CPU;
+        int slice = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int size = args.length > 6 ? Integer.parseInt(args[6]) : 512;
         long t0 = System.nanoTime();
         StableDiffusion sd;
         int s;
@@ -54,11 +57,12 @@ public final class SlimeBench {
             s = 64;
         } else {
             sd = sd21(Path.of(args[1]), device);
-            s = 512;
+            s = size;
         }
         System.out.printf("%s: model ready in %.1f s, S = %d, device %s%n", args[0], (System.nanoTime() - t0) / 1e9, s,
                 sd.manager().getDevice());
         try (sd) {
+            sd.setAttentionSlice(slice);
             run(sd, s, steps, segmentations);
         }
     }
@@ -123,6 +127,11 @@ public final class SlimeBench {
                 tokenizer, device);
     }
 
+    /**
+     * Training steps, segmentations, then training steps each followed by a segmentation of the training image (the
+     * reference logs one per step: like for like). Each phase starts with one warm-up (not counted) and reports its
+     * own peak RSS (the high-water mark is reset between phases).
+     */
     static void run(StableDiffusion sd, int s, int steps, int segmentations) {
         int k = 3;
         int l = s / 8;
@@ -136,44 +145,68 @@ public final class SlimeBench {
         for (int i = 0; i < mask.length; i++) {
             mask[i] = (i % l) * k / l;
         }
-        double trainSum = 0;
-        double segSum = 0;
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray image = m.randomUniform(0, 1, new Shape(1, 3, s, s));
-            for (int i = 0; i <= steps; i++) {
-                long a = System.nanoTime();
-                try (NDManager step = sd.manager().newSubManager()) {
+            Runnable step = () -> {
+                try (NDManager sm = sd.manager().newSubManager()) {
                     TrainStep.Result r = TrainStep.run(sd, text, o, image, mask, random.timestep(5, 100),
-                            random.normal(step, new Shape(1, 4, l, l)), random.normal(step, new Shape(1, 4, l, l)),
+                            random.normal(sm, new Shape(1, 4, l, l)), random.normal(sm, new Shape(1, 4, l, l)),
                             vectors, null);
                     adam.step(vectors, r.gradients());
                 }
-                double sec = (System.nanoTime() - a) / 1e9;
-                System.out.printf("train step %d: %.3f s, peak RSS %.2f GB%n", i, sec, peakGb());
-                if (i > 0) {
-                    trainSum += sec;
-                }
-            }
-            for (int i = 0; i <= segmentations; i++) {
-                long a = System.nanoTime();
-                PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
-                double sec = (System.nanoTime() - a) / 1e9;
-                System.out.printf("segmentation %d: %.3f s, peak RSS %.2f GB%n", i, sec, peakGb());
-                if (i > 0) {
-                    segSum += sec;
-                }
+            };
+            Runnable segment = () -> PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
+            double train = phase("train step", steps, step);
+            double seg = phase("segmentation", segmentations, segment);
+            double both = phase("train step + segmentation", steps, () -> {
+                step.run();
+                segment.run();
+            });
+            System.out.printf("RESULT S=%d, attention slice %d: %.3f s per training step, %.3f s per segmentation, "
+                    + "%.3f s per training step with a segmentation (means after one warm-up)%n", s,
+                    sd.attentionSlice(), train, seg, both);
+        }
+    }
+
+    /** Runs {@code op} once to warm up, then {@code n} times; prints each time and the phase's peak RSS. */
+    private static double phase(String name, int n, Runnable op) {
+        if (n <= 0) {
+            return Double.NaN;
+        }
+        resetPeak();
+        double sum = 0;
+        for (int i = 0; i <= n; i++) {
+            long a = System.nanoTime();
+            op.run();
+            double sec = (System.nanoTime() - a) / 1e9;
+            System.out.printf("%s %d: %.3f s, peak RSS %.2f GB, RSS after %.2f GB%n", name, i, sec, peakGb(),
+                    rssGb("VmRSS:"));
+            if (i > 0) {
+                sum += sec;
             }
         }
-        System.out.printf("RESULT S=%d: %.3f s per training step (mean of %d after warm-up), %.3f s per segmentation "
-                + "(mean of %d), peak RSS %.2f GB%n", s, trainSum / Math.max(1, steps), steps,
-                segSum / Math.max(1, segmentations), segmentations, peakGb());
+        System.out.printf("PHASE %s: %.3f s (mean of %d), peak RSS %.2f GB%n", name, sum / n, n, peakGb());
+        return sum / n;
+    }
+
+    /** Resets this process's RSS high-water mark (Linux: "5" to /proc/self/clear_refs); ignored elsewhere. */
+    static void resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (Exception e) {
+            System.out.println("(peak RSS cannot be reset here: figures are the process's peak so far)");
+        }
     }
 
     /** VmHWM of this process, in GB (Linux); NaN elsewhere. */
     static double peakGb() {
+        return rssGb("VmHWM:");
+    }
+
+    private static double rssGb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1e6;
                 }
             }

@@ -17,7 +17,7 @@ final class ModelInfo {
     private ModelInfo() {
     }
 
-    static void print(Path model, DeviceChoice device, int latent) throws Exception {
+    static void print(Path model, DeviceChoice device, int latent, int attentionSlice) throws Exception {
         long t0 = System.nanoTime();
         try (StableDiffusion sd = StableDiffusion.load(model, device)) {
             long t1 = System.nanoTime();
@@ -38,12 +38,12 @@ final class ModelInfo {
                 NDArray x = step.randomNormal(new Shape(2, u.inChannels(), latent, latent));
                 NDArray ctx = step.randomNormal(new Shape(2, sd.tokenizer().length(), u.crossAttentionDim()));
                 long t2 = System.nanoTime();
-                NDArray y = sd.unet().forward(x, 50, ctx, AttentionCapture.NONE);
+                NDArray y = sd.unet().forward(x, 50, ctx, AttentionCapture.sliced(attentionSlice));
                 y.toFloatArray();
                 long t3 = System.nanoTime();
                 System.out.printf("load       %.2f s (with engine start-up)%n", (t1 - t0) / 1e9);
-                System.out.printf("unet       one forward pass, batch 2, %dx%d latents: %.3f s%n", latent, latent,
-                        (t3 - t2) / 1e9);
+                System.out.printf("unet       one forward pass, batch 2, %dx%d latents%s: %.3f s%n", latent, latent,
+                        attentionSlice > 0 ? ", attention slice " + attentionSlice : "", (t3 - t2) / 1e9);
             }
         }
     }

@@ -59,6 +59,10 @@ public final class SlimeCli {
         @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
         String device;
 
+        @Option(names = "--attention-slice", defaultValue = "0", description = "memory option: attention layers "
+                + "SLiMe does not read compute this many query rows at a time (e.g. 1024; 0: off, the fastest)")
+        int attentionSlice;
+
         DeviceChoice device() {
             return DeviceChoice.parse(device);
         }
@@ -74,7 +78,7 @@ public final class SlimeCli {
 
         @Override
         public Integer call() throws Exception {
-            ModelInfo.print(common.model, common.device(), latent);
+            ModelInfo.print(common.model, common.device(), latent, common.attentionSlice);
             return 0;
         }
     }
@@ -143,6 +147,7 @@ public final class SlimeCli {
             SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(size).epochs(epochs).learningRate(lr)
                     .seed(seed).augment(!noAugment, 0.8).build();
             long start = System.nanoTime();
+            Sessions.setAttentionSlice(common.attentionSlice);
             Workflows.Trained t = Workflows.train(common.model, common.device(), names, pairs, mapping, o,
                     !noValidate, 0, out, overwrite, new Trainer.Listener() {
                         @Override
@@ -186,6 +191,10 @@ public final class SlimeCli {
         @Option(names = "--seed", defaultValue = "0")
         long seed;
 
+        @Option(names = "--crops-per-pass", defaultValue = "1", description = "speed option: crops or tiles per VAE "
+                + "and UNet pass (a GPU with memory to spare; default: ${DEFAULT-VALUE})")
+        int cropsPerPass;
+
         @Option(names = "--overwrite", description = "replace an existing output file")
         boolean overwrite;
 
@@ -198,6 +207,8 @@ public final class SlimeCli {
             LearnedParts parts = LearnedParts.load(slime);
             Tiling tiling = tiles == null ? Tiling.squeeze() : Tiling.tiles(tiles, overlap);
             FolderJob.Shard s = FolderJob.Shard.parse(shard);
+            Sessions.setAttentionSlice(common.attentionSlice);
+            Sessions.setCropsPerPass(cropsPerPass);
             Slime model = Sessions.open(common.model, common.device(),
                     org.slime4j.core.model.Precision.parse(precision));
             if (Files.isDirectory(input)) {

@@ -1,8 +1,10 @@
 package org.slime4j.fiji;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
@@ -28,6 +30,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.LearnedParts;
 
 /** The Fiji entry points on a tiny random model with Stable Diffusion's layout: commands, folder jobs, CLI, macro. */
@@ -187,6 +190,15 @@ class FijiTest {
             assertEquals(0, org.slime4j.cli.CliAccess.run("segment", "--model", model.toString(), "--slime",
                     slime.toString(), image.toString(), "--output", labels.toString(), "--device", "cpu"));
             assertEquals(16, IJ.openImage(labels.toString()).getBitDepth());
+            Path sliced = tmp.resolve("cli_sliced_labels.tif");
+            assertEquals(0, org.slime4j.cli.CliAccess.run("segment", "--model", model.toString(), "--slime",
+                    slime.toString(), image.toString(), "--output", sliced.toString(), "--device", "cpu",
+                    "--attention-slice", "7", "--crops-per-pass", "2"));
+            assertEquals(7, Sessions.open(model, DeviceChoice.CPU).model().attentionSlice());
+            assertEquals(2, Sessions.open(model, DeviceChoice.CPU).model().cropsPerPass());
+            assertArrayEquals((short[]) IJ.openImage(labels.toString()).getProcessor().getPixels(),
+                    (short[]) IJ.openImage(sliced.toString()).getProcessor().getPixels(),
+                    "attention slicing changes no label");
             assertEquals(1, org.slime4j.cli.CliAccess.run("segment", "--model", model.toString(), "--slime",
                     slime.toString(), image.toString(), "--output", labels.toString(), "--device", "cpu"),
                     "an existing output is not replaced without --overwrite");
@@ -196,7 +208,13 @@ class FijiTest {
                     tmp.resolve("missing.slime").toString(), image.toString(), "--output", "x.tif"));
         } finally {
             System.setOut(stdout);
+            Sessions.setAttentionSlice(0);
+            Sessions.setCropsPerPass(1);
         }
         assertTrue(captured.toString().contains("parts [background, disk, square]"), captured.toString());
+        assertEquals(1024, Sessions.parse("SLIME_ATTENTION_SLICE", " 1024", 0));
+        String bad = assertThrows(IllegalArgumentException.class,
+                () -> Sessions.parse("SLIME_CROPS_PER_PASS", "0", 1)).getMessage();
+        assertTrue(bad.contains("SLIME_CROPS_PER_PASS") && bad.contains("'0'") && bad.contains(">= 1"), bad);
     }
 }
