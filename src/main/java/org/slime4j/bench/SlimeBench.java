@@ -179,8 +179,8 @@ public final class SlimeBench {
             long a = System.nanoTime();
             op.run();
             double sec = (System.nanoTime() - a) / 1e9;
-            System.out.printf("%s %d: %.3f s, peak RSS %.2f GB, RSS after %.2f GB%n", name, i, sec, peakGb(),
-                    rssGb("VmRSS:"));
+            System.out.printf("%s %d: %.3f s, peak RSS %.2f GB, RSS after %.2f GB (Java heap %.2f GB)%n", name, i,
+                    sec, peakGb(), rssGb("VmRSS:"), Runtime.getRuntime().totalMemory() / 1e9);
             if (i > 0) {
                 sum += sec;
             }

@@ -44,7 +44,9 @@ public final class Resize {
         int h = (int) s.get(s.dimension() - 2);
         int w = (int) s.get(s.dimension() - 1);
         if (h == outH && w == outW) {
-            return x.reshape(s);                                                 // a view; duplicate() would detach
+            NDArray view = x.reshape(s);                                         // a view; duplicate() would detach
+            view.attach(manager);        // as promised: what is computed from it then belongs to manager, not to x's
+            return view;
         }
         try (NDArray rows = matrix(manager, h, outH);                            // [outH, h]
              NDArray cols = matrix(manager, w, outW);                            // [outW, w]
