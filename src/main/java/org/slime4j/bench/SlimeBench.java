@@ -21,15 +21,17 @@ import org.slime4j.core.slime.TrainStep;
 
 /**
  * Seconds per training step, per segmentation and per training step with a segmentation, each with its peak RSS,
- * for the tiny fixture or a random-weight model of the real SD-2.1-base size at S = 512 (built in memory). Not a
- * test: run it in its own JVM.
+ * for the tiny fixture or a random-weight model of the real SD-2.1-base size (built in memory). Not a test: run it in
+ * its own JVM.
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.SlimeBench \
- *     -Dexec.args="tiny ../shared/fixtures/tiny-sd1 [steps] [segmentations]"
+ *     -Dexec.args="tiny ../shared/fixtures/tiny-sd1 [key=value ...]"
  * mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.SlimeBench \
- *     -Dexec.args="sd21 ../shared/fixtures/tiny-sd1/tokenizer [steps] [segmentations] [cpu|gpu|auto] [attention slice rows] [S]"
+ *     -Dexec.args="sd21 ../shared/fixtures/tiny-sd1/tokenizer [key=value ...]"
  * </pre>
+ * Keys (defaults): {@code steps=3 segmentations=3 device=cpu slice=0} (attention slice rows), {@code size=512} (S,
+ * sd21 only), {@code crops=1} (n: segment n×n crops of side 3S/4), {@code batch=1} (crops per pass).
  */
 public final class SlimeBench {
     private SlimeBench() {
@@ -37,18 +39,24 @@ public final class SlimeBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || (args.length < 2 && !args[0].equals("flops"))) {
-            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [steps] [segmentations] [device] [slice] [S] | flops -");
+            System.err.println("usage: SlimeBench tiny FIXTURE_DIR | sd21 TOKENIZER_DIR [key=value ...] | flops -");
             System.exit(2);
         }
         if (args[0].equals("flops")) {
             flops();
             return;
         }
-        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        int segmentations = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        DeviceChoice device = args.length > 4 ? DeviceChoice.parse(args[4]) : DeviceChoice.CPU;
-        int slice = args.length > 5 ? Integer.parseInt(args[5]) : 0;
-        int size = args.length > 6 ? Integer.parseInt(args[6]) : 512;
+        java.util.Map<String, String> kv = new java.util.HashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            String[] pair = args[i].split("=", 2);
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("expected key=value, got " + args[i]);
+            }
+            kv.put(pair[0], pair[1]);
+        }
+        int steps = Integer.parseInt(kv.getOrDefault("steps", "3"));
+        int segmentations = Integer.parseInt(kv.getOrDefault("segmentations", "3"));
+        DeviceChoice device = DeviceChoice.parse(kv.getOrDefault("device", "cpu"));
         long t0 = System.nanoTime();
         StableDiffusion sd;
         int s;
@@ -57,13 +65,14 @@ public final class SlimeBench {
             s = 64;
         } else {
             sd = sd21(Path.of(args[1]), device);
-            s = size;
+            s = Integer.parseInt(kv.getOrDefault("size", "512"));
         }
         System.out.printf("%s: model ready in %.1f s, S = %d, device %s%n", args[0], (System.nanoTime() - t0) / 1e9, s,
                 sd.manager().getDevice());
         try (sd) {
-            sd.setAttentionSlice(slice);
-            run(sd, s, steps, segmentations);
+            sd.setAttentionSlice(Integer.parseInt(kv.getOrDefault("slice", "0")));
+            sd.setCropsPerPass(Integer.parseInt(kv.getOrDefault("batch", "1")));
+            run(sd, s, steps, segmentations, Integer.parseInt(kv.getOrDefault("crops", "1")));
         }
     }
 
@@ -132,7 +141,7 @@ public final class SlimeBench {
      * reference logs one per step: like for like). Each phase starts with one warm-up (not counted) and reports its
      * own peak RSS (the high-water mark is reset between phases).
      */
-    static void run(StableDiffusion sd, int s, int steps, int segmentations) {
+    static void run(StableDiffusion sd, int s, int steps, int segmentations, int crops) {
         int k = 3;
         int l = s / 8;
         SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).augment(false, 0.8).build();
@@ -155,16 +164,17 @@ public final class SlimeBench {
                     adam.step(vectors, r.gradients());
                 }
             };
-            Runnable segment = () -> PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
+            SlimeOptions cropped = crops == 1 ? o : o.toBuilder().patches(crops, s * 3 / 4, o.patchThreshold()).build();
+            Runnable segment = () -> PatchedSegmenter.segment(sd, text, vectors, cropped, image, s, random, null);
             double train = phase("train step", steps, step);
             double seg = phase("segmentation", segmentations, segment);
             double both = phase("train step + segmentation", steps, () -> {
                 step.run();
                 segment.run();
             });
-            System.out.printf("RESULT S=%d, attention slice %d: %.3f s per training step, %.3f s per segmentation, "
-                    + "%.3f s per training step with a segmentation (means after one warm-up)%n", s,
-                    sd.attentionSlice(), train, seg, both);
+            System.out.printf("RESULT S=%d, attention slice %d, %d×%d crops, %d per pass: %.3f s per training step, "
+                    + "%.3f s per segmentation, %.3f s per training step with a segmentation (means after one "
+                    + "warm-up)%n", s, sd.attentionSlice(), crops, crops, sd.cropsPerPass(), train, seg, both);
         }
     }
 
