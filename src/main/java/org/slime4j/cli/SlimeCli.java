@@ -60,7 +60,7 @@ public final class SlimeCli {
         String device;
 
         @Option(names = "--attention-slice", defaultValue = "0", description = "memory option: attention layers "
-                + "SLiMe does not read compute this many query rows at a time (e.g. 1024; 0: off, the fastest)")
+                + "SLiMe does not read compute this many query rows at a time (e.g. 1024; default 0: off)")
         int attentionSlice;
 
         DeviceChoice device() {
