@@ -119,7 +119,7 @@ public final class PatchedSegmenter {
             copies.add(one);
         }
         NDArray context = batch(copies);                                         // [B, 77, D]
-        CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers(), sd.attentionSlice());
+        CapturedScores scores = CapturedScores.headMeans(o.crossLayers(), o.selfLayers(), sd.attentionSlice());
         sd.unet().forward(noisy, o.testT(), context, scores);                    // text item only: the maps use no more
         List<List<NDArray>> crossMaps = perItem(b);
         List<List<NDArray>> selfMaps = perItem(b);
@@ -131,7 +131,7 @@ public final class PatchedSegmenter {
             }
         }
         for (String path : o.selfLayers()) {
-            try (NDArray captured = scores.get(path)) {                          // [B*h, Q, Q]: the largest
+            try (NDArray captured = scores.get(path)) {                          // [B, Q, Q]: already a head mean
                 for (int i = 0; i < b; i++) {
                     selfMaps.get(i).add(AttentionMaps.selfLayer(m, item(captured, i, b), l));
                 }

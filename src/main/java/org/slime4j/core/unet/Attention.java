@@ -44,8 +44,10 @@ public final class Attention {
         NDArray source = context == null ? x : context;
         long b = x.getShape().get(0);
         boolean captured = capture.wants(path);
-        int slice = captured ? 0 : capture.sliceRows();
+        boolean headMean = captured && capture.wantsHeadMean(path);
+        int slice = captured && !headMean ? 0 : capture.sliceRows();             // full scores cannot be sliced
         NDArray mixed;
+        NDList means = headMean ? new NDList() : null;
         // scale·(q·kᵀ) computed as (scale·q)·kᵀ: one pass less over the largest tensor, and the same numbers
         // (exactly so when dim_head is a power of four, as in Stable Diffusion: scale = 1/8).
         try (NDArray q0 = toQ.forward(x); NDArray q = headToBatch(q0);          // [B*h, Q, d]
@@ -55,21 +57,34 @@ public final class Attention {
              NDArray v0 = toV.forward(source); NDArray value = headToBatch(v0)) { // [B*h, K, d]
             long queries = qs.getShape().get(1);
             if (slice > 0 && queries > slice) {
-                mixed = sliced(qs, kt, value, slice);                            // [B*h, Q, d]
+                mixed = sliced(qs, kt, value, slice, means, b);                  // [B*h, Q, d]
             } else {
-                mixed = attend(qs, kt, value, captured ? capture : null);        // [B*h, Q, d]
+                mixed = attend(qs, kt, value, captured && !headMean ? capture : null, means, b); // [B*h, Q, d]
             }
         }
-        try (mixed; NDArray heads = batchToHead(mixed, b)) {                     // [B, Q, h*d]
-            return toOut.forward(heads);                                         // [B, Q, C]
+        if (headMean) {
+            capture.accept(path, fp32(means.size() == 1 ? means.get(0) : concat(means))); // [B, Q, K]
+        }
+        try (mixed; NDArray joined = batchToHead(mixed, b)) {                    // [B, Q, h*d]
+            return toOut.forward(joined);                                        // [B, Q, C]
         }
     }
 
-    /** softmax(qs·kᵀ)·v; the scores or probabilities go to {@code capture} when it is not null. */
-    private NDArray attend(NDArray qs, NDArray kt, NDArray value, AttentionCapture capture) {
+    /**
+     * softmax(qs·kᵀ)·v. The scores or probabilities go to {@code capture} when it is not null; the probabilities'
+     * mean over the heads [B, Q, K] is added to {@code means} when that is not null.
+     */
+    private NDArray attend(NDArray qs, NDArray kt, NDArray value, AttentionCapture capture, NDList means, long b) {
         NDArray scores = qs.matMul(kt);                                          // [B*h, Q, K]
         NDArray probs = softmax(scores);                                         // [B*h, Q, K]
         NDArray mixed = probs.matMul(value);                                     // [B*h, Q, d]
+        if (means != null) {
+            long q = probs.getShape().get(1);
+            long keys = probs.getShape().get(2);
+            try (NDArray split = probs.reshape(b, heads, q, keys)) {            // [B, h, Q, K]
+                means.add(split.mean(new int[] {1}));                            // [B, Q, K]
+            }
+        }
         if (capture == null) {
             scores.close();
             probs.close();
@@ -83,19 +98,26 @@ public final class Attention {
         return mixed;
     }
 
-    /** {@link #attend} over {@code rows} queries at a time (each query row's softmax is its own). */
-    private NDArray sliced(NDArray qs, NDArray kt, NDArray value, int rows) {
+    /** {@link #attend} over {@code rows} queries at a time (each query row's softmax is its own); keeps nothing. */
+    private NDArray sliced(NDArray qs, NDArray kt, NDArray value, int rows, NDList means, long b) {
         long queries = qs.getShape().get(1);
         NDList parts = new NDList();
         try {
             for (long start = 0; start < queries; start += rows) {
                 try (NDArray part = qs.get(":, " + start + ":" + Math.min(start + rows, queries) + ", :")) {
-                    parts.add(attend(part, kt, value, null));                    // [B*h, rows, d]
+                    parts.add(attend(part, kt, value, null, means, b));          // [B*h, rows, d]
                 }
             }
             return NDArrays.concat(parts, 1);                                    // [B*h, Q, d]
         } finally {
             parts.close();
+        }
+    }
+
+    /** Slices of [B, rows, K] joined along the queries; the slices are freed. */
+    private static NDArray concat(NDList slices) {
+        try (slices) {
+            return NDArrays.concat(slices, 1);
         }
     }
 

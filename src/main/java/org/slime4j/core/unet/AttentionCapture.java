@@ -64,6 +64,15 @@ public interface AttentionCapture {
         return false;
     }
 
+    /**
+     * Whether {@code path}'s probabilities are wanted averaged over the heads, {@code [batch, Q, keys]} (a fifth of
+     * the array at Stable Diffusion's 64×64 layers), computed {@link #sliceRows} query rows at a time when slicing.
+     * Implies {@link #wantsProbabilities}.
+     */
+    default boolean wantsHeadMean(String path) {
+        return false;
+    }
+
     /** Receives the scores (or probabilities) of a wanted layer; the receiver owns the array from now on. */
     void accept(String path, NDArray scores);
 }

@@ -15,6 +15,7 @@ public final class CapturedScores implements AttentionCapture {
     private final Set<String> probabilities;
     private final Map<String, NDArray> scores = new LinkedHashMap<>();
     private final int sliceRows;
+    private final boolean headMeans;
 
     /** Pre-softmax scores of {@code paths}. */
     public CapturedScores(List<String> paths) {
@@ -28,6 +29,20 @@ public final class CapturedScores implements AttentionCapture {
 
     /** As above; the layers not captured compute {@code sliceRows} query rows at a time (0: all at once). */
     public CapturedScores(List<String> scorePaths, List<String> probabilityPaths, int sliceRows) {
+        this(scorePaths, probabilityPaths, sliceRows, false);
+    }
+
+    /**
+     * For passes that need no gradient, as segmentation: the probability layers hand over their mean over the heads
+     * ({@link AttentionCapture#wantsHeadMean}), computed {@code sliceRows} query rows at a time when that is not 0,
+     * so a captured 64×64 layer keeps one [Q, Q] map instead of one per head.
+     */
+    public static CapturedScores headMeans(List<String> scorePaths, List<String> probabilityPaths, int sliceRows) {
+        return new CapturedScores(scorePaths, probabilityPaths, sliceRows, true);
+    }
+
+    private CapturedScores(List<String> scorePaths, List<String> probabilityPaths, int sliceRows, boolean headMeans) {
+        this.headMeans = headMeans;
         if (sliceRows < 0) {
             throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + sliceRows);
         }
@@ -46,6 +61,11 @@ public final class CapturedScores implements AttentionCapture {
     @Override
     public boolean wantsProbabilities(String path) {
         return probabilities.contains(path);
+    }
+
+    @Override
+    public boolean wantsHeadMean(String path) {
+        return headMeans && probabilities.contains(path);
     }
 
     @Override
