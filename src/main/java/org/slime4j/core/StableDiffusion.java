@@ -196,10 +196,10 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     /**
-     * Memory option (diffusers' attention slicing): attention layers whose scores SLiMe does not keep compute
-     * {@code rows} query rows at a time, so their largest transient array is [heads, rows, keys] instead of
-     * [heads, Q, keys] (at S = 512, SD 2.1: 335 MB per 64×64 layer). Results are unchanged. 0 (the default) computes
-     * all queries at once, the fastest on a machine with the memory.
+     * Memory option (diffusers' attention slicing): attention layers whose scores SLiMe does not keep, and at
+     * segmentation the layers whose head mean it keeps, compute {@code rows} query rows at a time, so their largest
+     * transient array is [heads, rows, keys] instead of [heads, Q, keys] (at S = 512, SD 2.1: 335 MB per 64×64
+     * layer). Results are unchanged. 0 (the default) computes all queries at once.
      */
     public void setAttentionSlice(int rows) {
         if (rows < 0) {

@@ -67,8 +67,8 @@ public final class PatchedSegmenter {
                 for (int j = 0; j < n; j++) {
                     long y0 = i * yStep;
                     long x0 = j * xStep;
-                    crops.add(new Crop(image.get(":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
-                            + Math.min(x0 + patch, w)), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
+                    crops.add(new Crop(image, ":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
+                            + Math.min(x0 + patch, w), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
                 }
             }
             accumulators.add(acc);
@@ -88,8 +88,14 @@ public final class PatchedSegmenter {
         return results;
     }
 
-    /** One crop: a view of its image [1, 3, P', P'] and where its maps go in the output. */
-    private record Crop(NDArray pixels, Accumulator into, int my, int mx) {
+    /** One crop: its image, the index that cuts it out, and where its maps go in the output. */
+    private record Crop(NDArray image, String index, Accumulator into, int my, int mx) {
+        /** The crop [1, 3, P', P'] as a view that belongs to {@code m} (not to the image's manager). */
+        NDArray pixels(NDManager m) {
+            NDArray view = image.get(index);
+            view.attach(m);
+            return view;
+        }
     }
 
     /** One VAE and UNet pass over {@code crops} as a batch; each crop's maps are accumulated into its image. */
@@ -103,7 +109,7 @@ public final class PatchedSegmenter {
         NDList eps = new NDList();
         NDList noise = new NDList();
         for (Crop c : crops) {
-            squeezed.add(Resize.bilinear(m, c.pixels, s, s));                    // [1, 3, S, S]
+            squeezed.add(Resize.bilinear(m, c.pixels(m), s, s));                 // [1, 3, S, S]
             eps.add(random.normal(m, new Shape(1, 4, l, l)));                    // the order of one crop at a time
             noise.add(random.normal(m, new Shape(1, 4, l, l)));
         }
