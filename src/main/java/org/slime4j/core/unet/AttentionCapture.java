@@ -14,7 +14,18 @@ import ai.djl.ndarray.NDArray;
  */
 public interface AttentionCapture {
     /** Captures nothing. */
-    AttentionCapture NONE = new AttentionCapture() {
+    AttentionCapture NONE = new Nothing(0);
+
+    /** Captures nothing; uncaptured layers compute {@code rows} queries at a time (0: all at once). */
+    static AttentionCapture sliced(int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + rows);
+        }
+        return rows == 0 ? NONE : new Nothing(rows);
+    }
+
+    /** A capture that wants no layer. */
+    record Nothing(int sliceRows) implements AttentionCapture {
         @Override
         public boolean wants(String path) {
             return false;
@@ -24,29 +35,6 @@ public interface AttentionCapture {
         public void accept(String path, NDArray scores) {
             throw new IllegalStateException("nothing was requested");
         }
-    };
-
-    /** Captures nothing; uncaptured layers compute {@code rows} queries at a time (0: all at once). */
-    static AttentionCapture sliced(int rows) {
-        if (rows < 0) {
-            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + rows);
-        }
-        return rows == 0 ? NONE : new AttentionCapture() {
-            @Override
-            public boolean wants(String path) {
-                return false;
-            }
-
-            @Override
-            public void accept(String path, NDArray scores) {
-                throw new IllegalStateException("nothing was requested");
-            }
-
-            @Override
-            public int sliceRows() {
-                return rows;
-            }
-        };
     }
 
     boolean wants(String path);
