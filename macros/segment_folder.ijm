@@ -1,14 +1,21 @@
-// Segment a folder, resumable and shardable: rerunning skips finished images; shard=i/n splits the folder.
-// Headless: ImageJ --headless -macro segment_folder.ijm "in=/data/in out=/data/out shard=1/1"
+// Segment a folder, resumable and shardable: rerunning skips finished images; shard=i/n (or slurm) splits the folder.
+// Everything comes from the arguments, nothing to edit here:
+//   fiji --headless -macro segment_folder.ijm "in=/data/in out=/data/out model=/models/sd21 slime=/data/cell.slime"
+// Optional keys (defaults after '='): shard=1/1 pattern=*.tif tiling=squeeze tile_scale=1 tile_overlap=0.25 seed=0
+// device=auto. Values with spaces go in brackets: in=[/data/my images].
 args = getArgument();
-input = "/path/to/images"; output = "/path/to/labels"; shard = "1/1";
-if (args != "") {
-    input = call("ij.Macro.getValue", args, "in", input);
-    output = call("ij.Macro.getValue", args, "out", output);
-    shard = call("ij.Macro.getValue", args, "shard", shard);
+input = value(args, "in", "");
+output = value(args, "out", "");
+model = value(args, "model", "");
+learned = value(args, "slime", "");
+if (input == "" || output == "" || model == "" || learned == "")
+    exit("segment_folder.ijm needs in=FOLDER out=FOLDER model=MODEL slime=FILE.slime, got: " + args);
+run("SLiMe Segment Folder", "input_folder=[" + input + "] pattern=[" + value(args, "pattern", "*.tif") +
+    "] output_folder=[" + output + "] learned_parts=[" + learned + "] model=[" + model +
+    "] shard=" + value(args, "shard", "1/1") + " tiling=" + value(args, "tiling", "squeeze") +
+    " tile_scale=" + value(args, "tile_scale", "1") + " tile_overlap=" + value(args, "tile_overlap", "0.25") +
+    " seed=" + value(args, "seed", "0") + " device=" + value(args, "device", "auto"));
+
+function value(options, key, fallback) {
+    return call("ij.Macro.getValue", options, key, fallback);
 }
-model = "/path/to/stable-diffusion-2-1-base";
-learned = "/path/to/cell.slime";
-run("SLiMe Segment Folder", "input_folder=[" + input + "] pattern=*.tif output_folder=[" + output +
-    "] learned_parts=[" + learned + "] model=[" + model + "] shard=" + shard +
-    " tiling=squeeze tile_scale=1 tile_overlap=0.25 seed=0 device=auto");

@@ -204,6 +204,15 @@ class TroubleshootingTest {
                 throw new IllegalStateException(summary.failures().get(0));
             }
         });
+        t.put("pattern matches no file", () -> {
+            Path in = Files.createDirectories(tmp.resolve("png-in"));
+            Files.writeString(in.resolve("a.png"), "x");
+            FolderJob.files(in, "*.tif", FolderJob.Shard.parse("1/1"));
+        });
+        t.put("shard out of range", () -> FolderJob.Shard.parse("5/4"));
+        t.put("SLURM array with a list of tasks", () -> FolderJob.Shard.parse("slurm", Map.of(
+                "SLURM_ARRAY_TASK_ID", "7", "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_MAX", "7",
+                "SLURM_ARRAY_TASK_COUNT", "3")));
         return t;
     }
 
@@ -238,7 +247,7 @@ class TroubleshootingTest {
             rows++;
         }
         assertTrue(triggers.isEmpty(), "triggers without a README row: " + triggers.keySet());
-        assertEquals(24, rows, "rows in the README's Troubleshooting table");
+        assertEquals(27, rows, "rows in the README's Troubleshooting table");
         assertFalse(table.isEmpty());
     }
 }

@@ -179,7 +179,8 @@ public final class SlimeCli {
         @Option(names = "--pattern", defaultValue = "*.tif", description = "glob for folders (default: ${DEFAULT-VALUE})")
         String pattern;
 
-        @Option(names = "--shard", defaultValue = "1/1", description = "i/n: this task's share of a folder")
+        @Option(names = "--shard", defaultValue = "1/1", description = "i/n: this task's share of a folder; slurm: "
+                + "this SLURM array task's share (any --array=FIRST-LAST[:STEP]) (default: ${DEFAULT-VALUE})")
         String shard;
 
         @Option(names = "--tiles", description = "tile at this image scale instead of squeezing to S")
@@ -211,6 +212,8 @@ public final class SlimeCli {
             Sessions.setCropsPerPass(cropsPerPass);
             Slime model = Sessions.open(common.model, common.device(),
                     org.slime4j.core.model.Precision.parse(precision));
+            System.err.printf("slime: %s on %s, %d CPU threads%n", common.model,
+                    model.model().manager().getDevice(), org.slime4j.core.model.Engines.cpuThreads());
             if (Files.isDirectory(input)) {
                 FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, s, tiling, seed,
                         System.err::println, () -> false);

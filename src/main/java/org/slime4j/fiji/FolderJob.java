@@ -11,6 +11,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -35,21 +36,72 @@ public final class FolderJob {
         }
     }
 
-    /** Shard {@code index} of {@code count}, 1-based; parses "i/n". */
+    /**
+     * Shard {@code index} of {@code count}, 1-based. {@link #parse} reads "i/n", or "slurm": this task's share of a
+     * SLURM array job, from the variables SLURM sets for each task, so that 0- and 1-based arrays and steps
+     * ({@code --array=0-15}, {@code 1-16}, {@code 0-30:2}) all cover the folder exactly once.
+     */
     public record Shard(int index, int count) {
         public Shard {
             if (count < 1 || index < 1 || index > count) {
-                throw new IllegalArgumentException("shard " + index + "/" + count + " is not i/n with 1 <= i <= n");
+                throw new IllegalArgumentException("shard " + index + "/" + count + " is outside 1.." + count
+                        + ": give i/n with 1 <= i <= n, e.g. 2/8");
             }
         }
 
         public static Shard parse(String s) {
-            String[] p = s.trim().split("/");
-            try {
-                return new Shard(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("shard '" + s + "' is not of the form i/n, e.g. 2/8");
+            return parse(s, System.getenv());
+        }
+
+        /** As {@link #parse(String)}, with the environment given (SLURM's variables for "slurm"). */
+        public static Shard parse(String s, Map<String, String> env) {
+            if (s.trim().equalsIgnoreCase("slurm")) {
+                return slurm(env);
             }
+            String[] p = s.trim().split("/");
+            int index;
+            int count;
+            try {
+                index = Integer.parseInt(p[0].trim());
+                count = Integer.parseInt(p[1].trim());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("shard '" + s + "' is not of the form i/n (e.g. 2/8) or slurm");
+            }
+            return new Shard(index, count);
+        }
+
+        /** This array task's shard; 1/1 outside an array job. */
+        static Shard slurm(Map<String, String> env) {
+            String id = env.get("SLURM_ARRAY_TASK_ID");
+            if (id == null) {
+                return new Shard(1, 1);
+            }
+            int task = number(env, "SLURM_ARRAY_TASK_ID");
+            int min = number(env, "SLURM_ARRAY_TASK_MIN");
+            int count = number(env, "SLURM_ARRAY_TASK_COUNT");
+            int step = env.containsKey("SLURM_ARRAY_TASK_STEP") ? number(env, "SLURM_ARRAY_TASK_STEP") : 1;
+            int max = env.containsKey("SLURM_ARRAY_TASK_MAX") ? number(env, "SLURM_ARRAY_TASK_MAX") : task;
+            if (step < 1 || (task - min) % step != 0 || (max - min) / step + 1 != count) {
+                throw new IllegalArgumentException("SLURM array task " + task + " of " + env.get("SLURM_JOB_ID")
+                        + " is not on a regular range (min " + min + ", max " + max + ", step " + step + ", count "
+                        + count + "): submit with --array=FIRST-LAST or FIRST-LAST:STEP");
+            }
+            return new Shard((task - min) / step + 1, count);
+        }
+
+        private static int number(Map<String, String> env, String name) {
+            String value = env.get(name);
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("shard=slurm needs " + name + " to be a number, got '" + value
+                        + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return index + "/" + count;
         }
     }
 
@@ -58,15 +110,34 @@ public final class FolderJob {
 
     /** The files of {@code folder} matching {@code glob}, sorted by name, that belong to {@code shard}. */
     public static List<Path> files(Path folder, String glob, Shard shard) throws IOException {
+        return mine(matching(folder, glob), shard);
+    }
+
+    /**
+     * Every file of {@code folder} matching {@code glob}, sorted by name; none is an error that lists what the folder
+     * holds, since a wrong pattern would otherwise look like a finished job.
+     */
+    static List<Path> matching(Path folder, String glob) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new IOException("Input folder " + folder + " does not exist.");
         }
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
         List<Path> all;
         try (Stream<Path> s = Files.list(folder)) {
-            all = s.filter(Files::isRegularFile).filter(p -> matcher.matches(p.getFileName()))
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+            all = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                    .toList();
         }
+        List<Path> matched = all.stream().filter(p -> matcher.matches(p.getFileName())).toList();
+        if (matched.isEmpty()) {
+            List<String> names = all.stream().limit(5).map(p -> p.getFileName().toString()).toList();
+            throw new IOException("No file in " + folder + " matches the pattern '" + glob + "'; the folder holds "
+                    + (all.isEmpty() ? "no files" : all.size() + " files (" + String.join(", ", names)
+                    + (all.size() > 5 ? ", ..." : "") + ")") + ". Give a pattern such as '*.png' or '*.{tif,png}'.");
+        }
+        return matched;
+    }
+
+    private static List<Path> mine(List<Path> all, Shard shard) {
         List<Path> mine = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             if (i % shard.count() == shard.index() - 1) {
@@ -85,7 +156,10 @@ public final class FolderJob {
     public static Summary run(Slime slime, LearnedParts parts, Path in, String glob, Path out, Shard shard,
                               Tiling tiling, long seed, Consumer<String> log, BooleanSupplier cancelled)
             throws IOException {
-        List<Path> files = files(in, glob, shard);
+        List<Path> all = matching(in, glob);
+        List<Path> files = mine(all, shard);
+        log.accept("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '" + glob
+                + "' in " + in);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IOException("Output folder " + out + " is not a folder.");
         }
@@ -103,6 +177,7 @@ public final class FolderJob {
             }
             Path file = files.get(i);
             Path target = outputFor(file, out);
+            deleteStaleTemporaries(target);
             if (Files.exists(target)) {
                 skipped++;
                 log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + ": skipped, "
@@ -110,6 +185,7 @@ public final class FolderJob {
                 continue;
             }
             try {
+                IJ.redirectErrorMessages(true);                          // a bad file is logged, no dialog
                 ImagePlus imp = IJ.openImage(file.toString());
                 if (imp == null) {
                     throw new IOException("not an image ImageJ can open");
@@ -128,7 +204,8 @@ public final class FolderJob {
 
     /** Saves as TIFF beside the target under a hidden temporary name, then renames it into place. */
     public static void writeAtomically(ImagePlus imp, Path target) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp = target.resolveSibling(TEMPORARY_PREFIX + target.getFileName() + "." + ProcessHandle.current().pid()
+                + ".tmp");
         try {
             boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(tmp.toString())
                     : new FileSaver(imp).saveAsTiff(tmp.toString());
@@ -138,6 +215,23 @@ public final class FolderJob {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static final String TEMPORARY_PREFIX = ".";
+
+    /**
+     * Deletes what a killed run left of {@code target}: its hidden temporary files. Each target belongs to one shard,
+     * so no other task of the array writes it; a task killed by {@code scancel} or a time limit (SIGKILL after
+     * SLURM's grace period) leaves such a file, and the rerun of its shard removes it before doing the target again.
+     */
+    static void deleteStaleTemporaries(Path target) throws IOException {
+        String prefix = TEMPORARY_PREFIX + target.getFileName() + ".";
+        try (Stream<Path> s = Files.list(target.getParent())) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -1,0 +1,13 @@
+package org.slime4j.core.model;
+
+import java.util.Map;
+
+/** Test access to {@link Engines}' package-private decisions. */
+public final class EnginesAccess {
+    private EnginesAccess() {
+    }
+
+    public static String threads(Map<String, String> env) {
+        return Engines.threads(env);
+    }
+}
