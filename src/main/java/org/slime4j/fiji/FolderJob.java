@@ -156,13 +156,13 @@ public final class FolderJob {
     public static Summary run(Slime slime, LearnedParts parts, Path in, String glob, Path out, Shard shard,
                               Tiling tiling, long seed, Consumer<String> log, BooleanSupplier cancelled)
             throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IOException("Output folder " + out + " is not a folder.");
+        }
         List<Path> all = matching(in, glob);
         List<Path> files = mine(all, shard);
         log.accept("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '" + glob
                 + "' in " + in);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IOException("Output folder " + out + " is not a folder.");
-        }
         Files.createDirectories(out);
         if (!Files.isWritable(out)) {
             throw new IOException("Output folder " + out + " is not writable.");
