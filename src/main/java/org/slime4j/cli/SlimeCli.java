@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "slime", mixinStandardHelpOptions = true, version = "SLiMe for Fiji 0.1",
         description = "Segment Like Me: learn parts from one annotated image, segment images and folders.",
-        subcommands = {SlimeCli.Info.class, SlimeCli.Train.class, SlimeCli.Segment.class, SlimeCli.Download.class})
+        subcommands = {SlimeCli.Info.class, SlimeCli.Train.class, SlimeCli.Segment.class, SlimeCli.Download.class,
+                SlimeCli.PyTorch.class})
 public final class SlimeCli {
     public static void main(String[] args) {
         int code = run(args);
@@ -52,9 +53,28 @@ public final class SlimeCli {
         return cli.execute(args);
     }
 
+    /** The PyTorch build, chosen before anything loads the engine. */
+    static class Build {
+        @Option(names = "--pytorch", description = "PyTorch build: auto, bundled or a libtorch folder (default: "
+                + "SLIME_PYTORCH, else the setting saved by 'slime pytorch use', else auto)")
+        String pytorch;
+
+        /** Chooses the build and prints its one-line notice, if any (a GPU without a CUDA build). */
+        void prepare() {
+            org.slime4j.core.model.Engines.init(pytorch);
+            String notice = org.slime4j.core.model.Engines.takeNotice();
+            if (notice != null) {
+                System.err.println("slime: " + notice);
+            }
+        }
+    }
+
     static class Common {
         @Option(names = "--model", required = true, description = "base model: diffusers folder or Hugging Face cache entry")
         Path model;
+
+        @CommandLine.Mixin
+        Build build;
 
         @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
         String device;
@@ -64,22 +84,49 @@ public final class SlimeCli {
         int attentionSlice;
 
         DeviceChoice device() {
-            return DeviceChoice.parse(device);
+            DeviceChoice choice = DeviceChoice.parse(device);
+            build.prepare();
+            return choice;
         }
     }
 
-    @Command(name = "info", mixinStandardHelpOptions = true, description = "Load a base model and time one UNet pass.")
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "The PyTorch build, GPUs, threads and "
+            + "the device auto picks; with --model also load a base model and time one UNet pass.")
     static class Info implements Callable<Integer> {
+        @Option(names = "--model", description = "base model: diffusers folder or Hugging Face cache entry")
+        Path model;
+
+        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
+        String device;
+
         @CommandLine.Mixin
-        Common common;
+        Build build;
+
+        @Option(names = "--attention-slice", defaultValue = "0", description = "query rows per attention slice (0: off)")
+        int attentionSlice;
 
         @Option(names = "--latent", defaultValue = "8", description = "latent side for the timed pass")
         int latent;
 
         @Override
         public Integer call() throws Exception {
-            ModelInfo.print(common.model, common.device(), latent, common.attentionSlice);
+            DeviceChoice choice = DeviceChoice.parse(device);
+            build.prepare();
+            org.slime4j.core.model.EngineInfo.lines(System.getenv()).forEach(System.out::println);
+            if (model != null) {
+                ModelInfo.print(model, choice, latent, attentionSlice);
+            }
             return 0;
+        }
+    }
+
+    @Command(name = "pytorch", mixinStandardHelpOptions = true, description = "Choose the PyTorch build "
+            + "(saved for Fiji, headless runs and the CLI), or download the one that fits this machine.",
+            subcommands = {PyTorchCommands.Use.class, PyTorchCommands.Download.class})
+    static class PyTorch implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return PyTorchCommands.show();
         }
     }
 

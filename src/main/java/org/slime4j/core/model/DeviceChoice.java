@@ -2,9 +2,15 @@ package org.slime4j.core.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 
-/** Where tensors live: {@code cpu}, {@code gpu} (the first CUDA device, an error when none) or {@code auto}. */
+/**
+ * Where tensors live: {@code cpu}, {@code gpu} (the first CUDA device, or Apple's MPS on Apple silicon; an error when
+ * there is none) or {@code auto} (that GPU when there is one, else the CPU). CUDA devices count only with a CUDA
+ * build of PyTorch ({@link TorchBuild}): with the CPU build a visible NVIDIA GPU is not used, and the choice says so.
+ */
 public enum DeviceChoice {
     CPU, GPU, AUTO;
 
@@ -17,20 +23,39 @@ public enum DeviceChoice {
         }
     }
 
-    /** The DJL device: {@code auto} takes GPU 0 when DJL's engine finds a CUDA device, else the CPU. */
+    /** The DJL device. */
     public Device resolve() {
         Engines.init();
-        int gpus = Engine.getInstance().getGpuCount();
+        TorchBuild build = Engines.build();
+        int gpus = build.cuda() ? Engine.getInstance().getGpuCount() : 0;
+        Device gpu = gpus > 0 ? Device.gpu(0) : appleGpu();
         return switch (this) {
             case CPU -> Device.cpu();
-            case AUTO -> gpus > 0 ? Device.gpu(0) : Device.cpu();
+            case AUTO -> gpu != null ? gpu : Device.cpu();
             case GPU -> {
-                if (gpus == 0) {
-                    throw new IllegalStateException("device 'gpu' was asked for, but PyTorch finds no CUDA device "
-                            + "(engine " + Engine.getInstance().getVersion() + "); use 'cpu' or 'auto'.");
+                if (gpu == null) {
+                    throw new IllegalStateException("device 'gpu' was asked for, but there is no CUDA device for "
+                            + build.describe() + (build.cuda() ? "" : ", a CPU build") + "; use 'cpu' or 'auto'"
+                            + (build.hint() != null ? ". " + build.hint() : "."));
                 }
-                yield Device.gpu(0);
+                yield gpu;
             }
         };
+    }
+
+    /**
+     * Apple's GPU through PyTorch's MPS backend on Apple silicon, when a small matrix product runs there; else null.
+     * Not tried on a Mac by this project (none was available): {@code --device cpu} is the way around a failure.
+     */
+    static Device appleGpu() {
+        if (!TorchBuild.Machine.thisClassifier().equals("osx-aarch64")) {
+            return null;
+        }
+        try (NDManager m = NDManager.newBaseManager(Device.of("mps", -1))) {
+            m.ones(new Shape(4, 4)).matMul(m.ones(new Shape(4, 4))).softmax(1).toFloatArray();
+            return Device.of("mps", -1);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -3,10 +3,14 @@ package org.slime4j.core.model;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.io.IOException;
+import java.util.Map;
+import org.slime4j.core.Settings;
 
 /**
- * Start-up settings for DJL's PyTorch engine, applied once before first use: offline (no telemetry or download
- * probes), the thread count from {@code SLIME_THREADS}, else from SLURM's {@code SLURM_CPUS_PER_TASK} (a cluster
+ * Start-up settings for DJL's PyTorch engine, applied once before first use: the {@link TorchBuild PyTorch build},
+ * offline (no telemetry or download probes), TF32 matrix products on CUDA builds ({@code SLIME_TF32=0}: off), the
+ * thread count from {@code SLIME_THREADS}, else from SLURM's {@code SLURM_CPUS_PER_TASK} (a cluster
  * task uses the CPUs it was given, not every core of the node), and on Linux transparent huge pages for libtorch's
  * large CPU buffers ({@code THP_MEM_ALLOC_ENABLE=1}, unless the user set it): measured here, a training step at
  * SD-2.1 size takes 36 s with it and 110 s without, most of the difference being page faults on the
@@ -15,6 +19,8 @@ import com.sun.jna.Platform;
  */
 public final class Engines {
     private static boolean done;
+    private static TorchBuild build;
+    private static String notice;
 
     private Engines() {
     }
@@ -47,30 +53,78 @@ public final class Engines {
 
     /** The CPU threads libtorch computes with; the engine must be loaded. */
     public static int cpuThreads() {
+        init();
+        ai.djl.engine.Engine.getInstance();
         return ai.djl.pytorch.jni.JniUtils.getNumThreads();
     }
 
-    public static synchronized void init() {
+    /**
+     * Chooses the PyTorch build ({@link TorchBuild}) and applies every start-up setting; once, before the engine
+     * loads. {@code pytorch} is the CLI's {@code --pytorch} (null elsewhere). A build that does not fit throws with
+     * a message and leaves the engine unloaded, so a corrected setting can be tried in the same session.
+     */
+    public static synchronized void init(String pytorch) {
         if (done) {
             return;
         }
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // where slf4j-simple is the binding (the CLI, plain ImageJ): DJL's warnings only, on stderr, without its
+            // CUDA probe's (info and the device choice say what there is); set before DJL's first logger
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        }
+        Map<String, String> env = System.getenv();
+        try {
+            build = TorchBuild.choose(TorchBuild.setting(pytorch, env, Settings.fromEnvironment(env).get("pytorch")),
+                    TorchBuild.Machine.current());
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         done = true;
+        notice = build.hint();
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        String threads = threads(System.getenv());
+        String threads = threads(env);
         if (threads != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", threads);
+        }
+        if (build.folder() != null) {
+            // DJL looks for libtorch in PYTORCH_LIBRARY_PATH (the variable, else the property) and names its JNI by
+            // the version and flavour it is told (it cannot read them from the folder)
+            System.setProperty("PYTORCH_LIBRARY_PATH", build.folder().toString());
+            System.setProperty("PYTORCH_VERSION", build.version());
+            System.setProperty("PYTORCH_FLAVOR", build.flavour());
         }
         if (Platform.isLinux()) {
             try {
                 libc = Native.load("c", LibC.class);
-                if (System.getenv("THP_MEM_ALLOC_ENABLE") == null) {
+                if (env.get("THP_MEM_ALLOC_ENABLE") == null) {
                     libc.setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
+                }
+                if (build.cuda() && !"0".equals(env.get("SLIME_TF32"))) {
+                    // TF32 matrix products on GPUs that have them (PyTorch's allow_tf32 for cuBLAS; cuDNN's is on)
+                    libc.setenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE", "1", 0);
                 }
             } catch (UnsatisfiedLinkError | RuntimeException e) {
                 // no libc through JNA: libtorch runs without huge pages, only slower
             }
         }
+    }
+
+    public static void init() {
+        init(null);
+    }
+
+    /** The build chosen by {@link #init}; null before. */
+    public static synchronized TorchBuild build() {
+        return build;
+    }
+
+    /** The one-line notice of the choice (a GPU without a CUDA build), once; null when there is none left. */
+    public static synchronized String takeNotice() {
+        String n = notice;
+        notice = null;
+        return n;
     }
 }
