@@ -37,6 +37,10 @@ public final class Sessions {
             DjlContext.prepare();
             current = Slime.open(model, device, precision);
             key = k;
+            String notice = org.slime4j.core.model.Engines.takeNotice();     // a GPU without a CUDA build: once
+            if (notice != null) {
+                ij.IJ.log("SLiMe: " + notice);
+            }
         }
         current.model().setAttentionSlice(attentionSlice != null ? attentionSlice
                 : fromEnvironment("SLIME_ATTENTION_SLICE", 0));

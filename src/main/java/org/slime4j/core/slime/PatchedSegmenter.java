@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,35 +58,42 @@ public final class PatchedSegmenter {
         int n = o.patchesPerSide();
         List<Accumulator> accumulators = new ArrayList<>();
         List<Crop> crops = new ArrayList<>();
-        for (NDArray image : images) {
-            Accumulator acc = new Accumulator(text.parts(), size, patch / ratio);
-            long h = image.getShape().get(2);
-            long w = image.getShape().get(3);
-            long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
-            long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    long y0 = i * yStep;
-                    long x0 = j * xStep;
-                    crops.add(new Crop(image, ":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
-                            + Math.min(x0 + patch, w), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
+        try (NDManager sums = sd.manager().newSubManager()) {                    // the accumulated maps, on the device
+            for (NDArray image : images) {
+                accumulators.add(crops(image, n, patch, ratio, new Accumulator(sums, text.parts(), size,
+                        patch / ratio), crops));
+            }
+            int batch = sd.cropsPerPass();
+            for (int start = 0; start < crops.size(); start += batch) {
+                try (NDManager m = sd.manager().newSubManager()) {
+                    pass(sd, text, vectors, o, crops.subList(start, Math.min(start + batch, crops.size())), m,
+                            random, trace);
                 }
+                Engines.trim();
             }
-            accumulators.add(acc);
-        }
-        int batch = sd.cropsPerPass();
-        for (int start = 0; start < crops.size(); start += batch) {
-            try (NDManager m = sd.manager().newSubManager()) {
-                pass(sd, text, vectors, o, crops.subList(start, Math.min(start + batch, crops.size())), m, random,
-                        trace);
+            List<Result> results = new ArrayList<>();
+            for (Accumulator acc : accumulators) {
+                results.add(acc.result());                                       // labels and scores to the host
             }
-            Engines.trim();
+            return results;
         }
-        List<Result> results = new ArrayList<>();
-        for (Accumulator acc : accumulators) {
-            results.add(acc.result());
+    }
+
+    /** The n×n crops of one image, each to be accumulated into {@code acc}, appended to {@code crops}. */
+    private static Accumulator crops(NDArray image, int n, int patch, int ratio, Accumulator acc, List<Crop> crops) {
+        long h = image.getShape().get(2);
+        long w = image.getShape().get(3);
+        long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
+        long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                long y0 = i * yStep;
+                long x0 = j * xStep;
+                crops.add(new Crop(image, ":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
+                        + Math.min(x0 + patch, w), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
+            }
         }
-        return results;
+        return acc;
     }
 
     /** One crop: its image, the index that cuts it out, and where its maps go in the output. */
@@ -144,21 +152,16 @@ public final class PatchedSegmenter {
             }
         }
         for (int i = 0; i < b; i++) {
-            float[] cross = AttentionMaps.layerMean(crossMaps.get(i)).toFloatArray(); // [K, L*L]: small, to the host
-            NDArray self = AttentionMaps.layerMean(selfMaps.get(i)).reshape(l * l, l * l); // [Q, L*L]: stays put
+            NDArray cross = AttentionMaps.layerMean(crossMaps.get(i)).reshape(k, l * l);  // [K, L*L]
+            NDArray self = AttentionMaps.layerMean(selfMaps.get(i)).reshape(l * l, l * l); // [Q, L*L]
             if (trace != null) {
                 trace.put("infer.latents", latents.get(i).toFloatArray());
-                trace.put("infer.cross_softmax", cross.clone());
+                trace.put("infer.cross_softmax", cross.toFloatArray());
                 trace.put("infer.self_attention", self.toFloatArray());
             }
-            Kept kept = Kept.of(cross, k, l * l, o.patchThreshold(), trace);
-            if (!kept.parts.isEmpty()) {
-                float[] was;
-                try (NDArray rows = m.create(kept.rows, new Shape(kept.parts.size(), l * l));
-                     NDArray product = rows.matMul(self)) {                      // [K', L*L] on the device
-                    was = product.toFloatArray();
-                }
-                crops.get(i).into.add(kept, was, l, crops.get(i).my, crops.get(i).mx, trace);
+            Kept kept = Kept.of(cross, o.patchThreshold(), trace);               // K maxima and minima to the host
+            if (kept != null) {
+                crops.get(i).into.add(kept, kept.rows.matMul(self), l, crops.get(i).my, crops.get(i).mx, trace);
             }
         }
     }
@@ -185,39 +188,18 @@ public final class PatchedSegmenter {
     }
 
     /**
-     * The parts a crop keeps (cross map peak at or above the threshold), their cross rows (the first zeroed where not
-     * above its mean, as the reference), and every part's max and min.
+     * The parts a crop keeps (cross map peak at or above the threshold), their cross rows [K', L*L] on the device
+     * (the first zeroed where not above its mean, as the reference), and every part's max and min (host scalars).
      */
-    private record Kept(List<Integer> parts, float[] rows, float[] max, float[] min) {
-        static Kept of(float[] cross, int k, int cells, double threshold, Map<String, float[]> trace) {
-            float[] max = new float[k];
-            float[] min = new float[k];
+    private record Kept(List<Integer> parts, NDArray rows, float[] max, float[] min) {
+        /** Null when no part reaches the threshold. */
+        static Kept of(NDArray cross, double threshold, Map<String, float[]> trace) {
+            float[] max = cross.max(new int[] {1}).toFloatArray();                 // [K]
+            float[] min = cross.min(new int[] {1}).toFloatArray();                 // [K]
             List<Integer> parts = new ArrayList<>();
-            for (int part = 0; part < k; part++) {
-                max[part] = Float.NEGATIVE_INFINITY;
-                min[part] = Float.POSITIVE_INFINITY;
-                for (int c = 0; c < cells; c++) {
-                    max[part] = Math.max(max[part], cross[part * cells + c]);
-                    min[part] = Math.min(min[part], cross[part * cells + c]);
-                }
+            for (int part = 0; part < max.length; part++) {
                 if (max[part] >= (float) threshold) {
                     parts.add(part);
-                }
-            }
-            float[] rows = new float[parts.size() * cells];
-            for (int i = 0; i < parts.size(); i++) {
-                System.arraycopy(cross, parts.get(i) * cells, rows, i * cells, cells);
-            }
-            if (!parts.isEmpty()) {
-                float mean = 0;
-                for (int c = 0; c < cells; c++) {
-                    mean += rows[c];
-                }
-                mean /= cells;
-                for (int c = 0; c < cells; c++) {
-                    if (!(rows[c] > mean)) {
-                        rows[c] = 0;
-                    }
                 }
             }
             if (trace != null) {
@@ -228,74 +210,86 @@ public final class PatchedSegmenter {
                     passed[i] = parts.get(i);
                 }
                 trace.put("infer.passed_indices", passed);
-                trace.put("infer.cross_kept", rows.clone());
             }
-            return new Kept(parts, rows, max, min);
+            if (parts.isEmpty()) {
+                return null;
+            }
+            NDArray first = cross.get(parts.get(0));                                // [L*L]
+            NDList rows = new NDList(NDArrays.where(first.gt(first.mean()), first, first.zerosLike()).expandDims(0));
+            for (int i = 1; i < parts.size(); i++) {
+                rows.add(cross.get(parts.get(i)).expandDims(0));                   // [1, L*L]
+            }
+            NDArray kept = batch(rows);                                            // [K', L*L]
+            if (trace != null) {
+                trace.put("infer.cross_kept", kept.toFloatArray());
+            }
+            return new Kept(parts, kept, max, min);
         }
     }
 
-    /** One image's accumulated maps [K, M, M] and counts; {@link #result} divides and takes the argmax. */
+    /**
+     * One image's accumulated maps [K, M, M] and counts, on the device; {@link #result} divides, takes the argmax
+     * and hands the labels and scores to the host.
+     */
     private static final class Accumulator {
-        private final int k;
         private final int size;
         private final int maskPatch;
-        private final float[] sum;
-        private final float[] counts;
+        private final NDArray sum;
+        private final NDArray counts;
 
-        Accumulator(int k, int size, int maskPatch) {
-            this.k = k;
+        Accumulator(NDManager m, int k, int size, int maskPatch) {
             this.size = size;
             this.maskPatch = maskPatch;
-            this.sum = new float[k * size * size];
-            this.counts = new float[k * size * size];
-            java.util.Arrays.fill(counts, 1e-7f);
+            this.sum = m.zeros(new Shape(k, size, size));
+            this.counts = m.full(new Shape(k, size, size), 1e-7f);
         }
 
-        /** One crop's contribution from its WAS maps [K', L*L], in Java floats in the reference's order. */
-        void add(Kept kept, float[] was, int side, int my, int mx, Map<String, float[]> trace) {
-            int cells = side * side;
-            for (int i = 0; i < kept.parts.size(); i++) {
+        /** One crop's contribution from its WAS maps [K', L*L], rescaled to each part's [min, max] as the reference. */
+        void add(Kept kept, NDArray was, int side, int my, int mx, Map<String, float[]> trace) {
+            NDManager m = was.getManager();
+            int n = kept.parts.size();
+            NDArray resized = Resize.bilinear(m, was.reshape(n, side, side), maskPatch, maskPatch); // [K', P, P]
+            NDArray flat = resized.reshape(n, (long) maskPatch * maskPatch);        // [K', P*P]
+            float[] lo = flat.min(new int[] {1}).toFloatArray();                   // [K']
+            float[] hi = flat.max(new int[] {1}).toFloatArray();                   // [K']
+            float[] coef = new float[n];
+            float[] offset = new float[n];
+            for (int i = 0; i < n; i++) {
                 int part = kept.parts.get(i);
-                float[] map = java.util.Arrays.copyOfRange(was, i * cells, (i + 1) * cells);
-                float[] resized = JavaResize.bilinear(map, side, side, maskPatch, maskPatch);
-                float lo = Float.POSITIVE_INFINITY;
-                float hi = Float.NEGATIVE_INFINITY;
-                for (float v : resized) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+                coef[i] = (hi[i] - lo[i]) / (kept.max[part] - kept.min[part]);
+                if (Float.isNaN(coef[i]) || coef[i] == 0) {
+                    coef[i] = 1e-7f;
                 }
-                float coef = (hi - lo) / (kept.max[part] - kept.min[part]);
-                if (Float.isNaN(coef) || coef == 0) {
-                    coef = 1e-7f;
-                }
+                offset[i] = kept.min[part] - lo[i] / coef[i];
                 if (trace != null) {
-                    trace.put("infer.was." + part, map);
-                    trace.put("infer.was_resized." + part, resized);
+                    trace.put("infer.was." + part, was.get(i).toFloatArray());
+                    trace.put("infer.was_resized." + part, resized.get(i).toFloatArray());
                 }
-                for (int y = 0; y < maskPatch && my + y < size; y++) {
-                    for (int x = 0; x < maskPatch && mx + x < size; x++) {
-                        int idx = part * size * size + (my + y) * size + mx + x;
-                        sum[idx] += resized[y * maskPatch + x] / coef + (kept.min[part] - lo / coef);
-                        counts[idx] += 1;
-                    }
+            }
+            int h = Math.min(maskPatch, size - my);
+            int w = Math.min(maskPatch, size - mx);
+            NDArray scaled = resized.div(m.create(coef, new Shape(n, 1, 1)))
+                    .add(m.create(offset, new Shape(n, 1, 1)))
+                    .get(":, 0:" + h + ", 0:" + w);                                // [K', h, w]
+            for (int i = 0; i < n; i++) {
+                NDIndex at = new NDIndex("{}, {}:{}, {}:{}", kept.parts.get(i), my, my + h, mx, mx + w);
+                try (NDArray s = sum.get(at); NDArray c = counts.get(at);
+                     NDArray s2 = s.add(scaled.get(i)); NDArray c2 = c.add(1f)) {
+                    sum.set(at, s2);
+                    counts.set(at, c2);
                 }
             }
         }
 
         Result result() {
-            int[] labels = new int[size * size];
-            for (int p = 0; p < size * size; p++) {
-                int best = 0;
-                for (int part = 0; part < k; part++) {
-                    int idx = part * size * size + p;
-                    sum[idx] /= counts[idx];
-                    if (sum[idx] > sum[best * size * size + p]) {
-                        best = part;
-                    }
+            try (NDArray scores = sum.div(counts); NDArray best = scores.argMax(0)) {     // [K, M, M], [M, M]
+                long[] labels = best.toLongArray();
+                int[] out = new int[labels.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (int) labels[i];
                 }
-                labels[p] = best;
+                return new Result(size, out, scores.toFloatArray());
             }
-            return new Result(size, labels, sum);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.fiji.FolderJob;
+import org.slime4j.fiji.PyTorchOptions;
 import org.slime4j.fiji.RoiMasks;
 import org.slime4j.fiji.Segmentation;
 import org.slime4j.fiji.Sessions;
@@ -35,6 +36,7 @@ public class SlimePlugin implements PlugIn {
                 case "train" -> train();
                 case "segment" -> segment();
                 case "folder" -> folder();
+                case "options" -> options();
                 default -> IJ.error("SLiMe", "unknown command '" + arg + "'");
             }
         } catch (Exception e) {
@@ -126,6 +128,20 @@ public class SlimePlugin implements PlugIn {
                 (long) Double.parseDouble(v.get("seed")), IJ::log, IJ::escapePressed);
         IJ.log("SLiMe Segment Folder: " + s);
         s.failures().forEach(f -> IJ.log("SLiMe failed: " + f));
+    }
+
+    private void options() throws Exception {
+        Map<String, String> v = new Fields().text("pytorch", PyTorchOptions.current()).flag("download", false)
+                .ask("SLiMe Options");
+        if (v == null) {
+            return;
+        }
+        PyTorchOptions.apply(v.get("pytorch"), Boolean.parseBoolean(v.get("download")), IJ::log,
+                (file, done, total) -> {
+                    IJ.showProgress((double) done / Math.max(1, total));
+                    IJ.showStatus("SLiMe download " + file + ": " + (done >> 20) + " / " + (total >> 20) + " MB");
+                }, IJ::escapePressed, question -> IJ.isMacro() || IJ.showMessageWithCancel("SLiMe Options", question));
+        IJ.showStatus("");
     }
 
     private static org.slime4j.core.slime.Tiling tiling(Map<String, String> v) {
