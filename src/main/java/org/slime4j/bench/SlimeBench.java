@@ -12,12 +12,14 @@ import org.slime4j.core.config.SchedulerConfig;
 import org.slime4j.core.config.UNetConfig;
 import org.slime4j.core.config.VaeConfig;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Precision;
 import org.slime4j.core.slime.Adam;
 import org.slime4j.core.slime.PatchedSegmenter;
 import org.slime4j.core.slime.Randomness;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
 import org.slime4j.core.slime.TrainStep;
+import org.slime4j.core.slime.Trainer;
 
 /**
  * Seconds per training step, per segmentation and per training step with a segmentation, each with its peak RSS,
@@ -31,7 +33,10 @@ import org.slime4j.core.slime.TrainStep;
  *     -Dexec.args="sd21 ../shared/fixtures/tiny-sd1/tokenizer [key=value ...]"
  * </pre>
  * Keys (defaults): {@code steps=3 segmentations=3 device=cpu slice=0} (attention slice rows), {@code size=512} (S,
- * sd21 only), {@code crops=1} (n: segment n×n crops of side 3S/4), {@code batch=1} (crops per pass).
+ * sd21 only), {@code crops=1} (n: segment n×n crops of side 3S/4), {@code batch=1} (crops per pass),
+ * {@code precision=fp32} (fp16: the UNet in half precision, segmentation only: give {@code steps=0}),
+ * {@code epochs=0} (then the wall time of a whole one-shot training of that many epochs with the reference's
+ * per-epoch validation).
  */
 public final class SlimeBench {
     private SlimeBench() {
@@ -57,14 +62,15 @@ public final class SlimeBench {
         int steps = Integer.parseInt(kv.getOrDefault("steps", "3"));
         int segmentations = Integer.parseInt(kv.getOrDefault("segmentations", "3"));
         DeviceChoice device = DeviceChoice.parse(kv.getOrDefault("device", "cpu"));
+        Precision precision = Precision.parse(kv.getOrDefault("precision", "fp32"));
         long t0 = System.nanoTime();
         StableDiffusion sd;
         int s;
         if (args[0].equals("tiny")) {
-            sd = StableDiffusion.load(Path.of(args[1]), device);
+            sd = StableDiffusion.load(Path.of(args[1]), device, precision);
             s = 64;
         } else {
-            sd = sd21(Path.of(args[1]), device);
+            sd = sd21(Path.of(args[1]), device, precision);
             s = Integer.parseInt(kv.getOrDefault("size", "512"));
         }
         System.out.printf("%s: model ready in %.1f s, S = %d, device %s%n", args[0], (System.nanoTime() - t0) / 1e9, s,
@@ -73,6 +79,10 @@ public final class SlimeBench {
             sd.setAttentionSlice(Integer.parseInt(kv.getOrDefault("slice", "0")));
             sd.setCropsPerPass(Integer.parseInt(kv.getOrDefault("batch", "1")));
             run(sd, s, steps, segmentations, Integer.parseInt(kv.getOrDefault("crops", "1")));
+            int epochs = Integer.parseInt(kv.getOrDefault("epochs", "0"));
+            if (epochs > 0) {
+                fullTraining(sd, s, epochs);
+            }
         }
     }
 
@@ -128,12 +138,35 @@ public final class SlimeBench {
         return flop * n / ((System.nanoTime() - t) / 1e9);
     }
 
+    /** The wall time of a one-shot training of {@code epochs} epochs with per-epoch validation, as the reference. */
+    static void fullTraining(StableDiffusion sd, int s, int epochs) {
+        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).epochs(epochs).build();
+        TextContext text = TextContext.encode(sd, 3, null);
+        List<Trainer.Pair> pairs = List.of(DeviceCheck.sample(s, s));
+        long t = System.nanoTime();
+        Trainer.Outcome outcome = Trainer.train(sd, text, o, pairs, pairs, Randomness.seeded(2),
+                new Trainer.Settings(false, 0), new Trainer.Listener() {
+                    @Override
+                    public void epoch(int epoch, double loss, double iou, boolean best) {
+                        if (epoch % 20 == 0) {
+                            System.out.printf("epoch %d: %.1f s%n", epoch, (System.nanoTime() - t) / 1e9);
+                        }
+                    }
+                }, () -> false);
+        System.out.printf("RESULT full training, %d epochs with validation: %.1f s (best epoch %d), peak RSS %.2f GB%n",
+                epochs, (System.nanoTime() - t) / 1e9, outcome.bestEpoch(), peakGb());
+    }
+
     static StableDiffusion sd21(Path tokenizer, DeviceChoice device) {
+        return sd21(tokenizer, device, Precision.FP32);
+    }
+
+    static StableDiffusion sd21(Path tokenizer, DeviceChoice device, Precision precision) {
         UNetConfig unet = sd21Unet();
         VaeConfig vae = sd21Vae();
         ClipTextConfig text = new ClipTextConfig(49408, 1024, 4096, 23, 16, 77, 1e-5, "gelu");
         return StableDiffusion.random(text, unet, vae, new SchedulerConfig(1000, 0.00085, 0.012, "scaled_linear"),
-                tokenizer, device);
+                tokenizer, device, precision);
     }
 
     /**

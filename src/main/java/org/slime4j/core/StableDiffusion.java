@@ -76,6 +76,12 @@ public final class StableDiffusion implements AutoCloseable {
      */
     public static StableDiffusion random(ClipTextConfig text, UNetConfig unet, VaeConfig vae, SchedulerConfig sched,
                                          Path tokenizerFolder, DeviceChoice device) {
+        return random(text, unet, vae, sched, tokenizerFolder, device, Precision.FP32);
+    }
+
+    /** As the other {@code random}, with the UNet in {@code precision}. */
+    public static StableDiffusion random(ClipTextConfig text, UNetConfig unet, VaeConfig vae, SchedulerConfig sched,
+                                         Path tokenizerFolder, DeviceChoice device, Precision precision) {
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder, text.maxPositionEmbeddings());
         Engines.init();
         NDManager manager = NDManager.newBaseManager(device.resolve());
@@ -83,7 +89,8 @@ public final class StableDiffusion implements AutoCloseable {
             WeightStore store = WeightStore.random(manager);
             return new StableDiffusion(new ModelFolder(tokenizerFolder), manager, tokenizer, text,
                     (m, unused) -> new ClipTextModel(WeightStore.random(m), text), new AutoencoderKL(store, vae),
-                    new UNet2DConditionModel(store, unet), new NoiseSchedule(sched), new LinkedHashMap<>());
+                    new UNet2DConditionModel(WeightStore.random(manager, precision.dataType()), unet),
+                    new NoiseSchedule(sched), new LinkedHashMap<>());
         } catch (RuntimeException e) {
             manager.close();
             throw e;

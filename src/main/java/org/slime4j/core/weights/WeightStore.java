@@ -65,7 +65,12 @@ public final class WeightStore {
      * 1, biases 0): for benchmarks of real-size models that cannot be downloaded. Never use it for results.
      */
     public static WeightStore random(NDManager manager) {
-        return new WeightStore(manager, DataType.FLOAT32);
+        return random(manager, DataType.FLOAT32);
+    }
+
+    /** As {@link #random(NDManager)}, computing in {@code compute} (norms stay fp32). */
+    public static WeightStore random(NDManager manager, DataType compute) {
+        return new WeightStore(manager, compute);
     }
 
     public Path file() {
