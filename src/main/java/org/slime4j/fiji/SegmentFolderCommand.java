@@ -14,7 +14,7 @@ public class SegmentFolderCommand extends SegmentingCommand {
     private File input_folder;
 
     @Parameter(label = "File pattern (glob)")
-    private String pattern = "*.tif";
+    private String pattern = FolderJob.IMAGES;
 
     @Parameter(style = "directory")
     private File output_folder;

@@ -101,9 +101,10 @@ public class TrainCommand extends ModelCommand {
                             Workflows.showPreview(image, labels, names.size());
                         }
                     }, this::isCanceled, status::showStatus);
-            training_iou = t.trainingIou();
-            status.showStatus(String.format("SLiMe: trained %s, training IoU %.3f%s", names, training_iou,
-                    output == null ? "" : ", saved " + output));
+            training_iou = t.outcome().bestIou();
+            log.info("SLiMe Train: " + names + ", " + t.summary() + (output == null || t.outcome().epochsRun() == 0
+                    ? "" : ", saved " + output));
+            status.clearStatus();
         } catch (Exception e) {
             log.error("SLiMe Train: " + e.getMessage());
             cancel(e.getMessage());

@@ -101,13 +101,21 @@ public final class Workflows {
         return out;
     }
 
-    /** The result of {@link #train}: the learned parts, saved, and the training images' mean IoU. */
-    public record Trained(LearnedParts parts, double trainingIou) {
+    /** The result of {@link #train}: the learned parts (saved unless cancelled) and what the training kept. */
+    public record Trained(LearnedParts parts, Trainer.Outcome outcome) {
+        /** One line for the log: the kept epoch, its IoU beside the all-background baseline, or the cancel. */
+        public String summary() {
+            Trainer.Outcome o = outcome;
+            String kept = Double.isNaN(o.bestIou()) ? "kept epoch " + o.bestEpoch()
+                    : String.format("kept epoch %d: mean IoU %.3f on the training images at full size (all "
+                    + "background would score %.3f)", o.bestEpoch(), o.bestIou(), o.backgroundIou());
+            return (o.cancelled() ? "cancelled after " : "") + o.epochsRun() + " epoch(s), " + kept;
+        }
     }
 
     /**
-     * Trains on {@code pairs}, saves to {@code output} (never replacing an existing file unless {@code overwrite}),
-     * and reports the mean IoU of segmenting the training images with the result.
+     * Trains on {@code pairs} and saves to {@code output} (never replacing an existing file unless
+     * {@code overwrite}), also after a cancel (the kept epoch); reports what the training kept.
      */
     public static Trained train(Path model, DeviceChoice device, List<String> parts, List<Trainer.Pair> pairs,
                                 String mapping, SlimeOptions options, boolean validate, int previewEvery, Path output,
@@ -120,18 +128,34 @@ public final class Workflows {
         status.accept("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
         Slime slime = Sessions.open(model, device);
         status.accept("SLiMe: training " + parts + " on " + pairs.size() + " image(s)");
+        Trainer.Outcome[] outcome = {null};
         LearnedParts learned = slime.train(new Slime.TrainingRequest(parts, null, pairs, validate, mapping, previewEvery),
-                options,
-                listener, cancelled);
-        if (output != null) {
+                options, new Trainer.Listener() {
+                    @Override
+                    public void step(Trainer.StepReport report) {
+                        listener.step(report);
+                    }
+
+                    @Override
+                    public void epoch(int epoch, double loss, double iou, boolean best) {
+                        listener.epoch(epoch, loss, iou, best);
+                    }
+
+                    @Override
+                    public void preview(int epoch, LabelImage labels) {
+                        listener.preview(epoch, labels);
+                    }
+
+                    @Override
+                    public void finished(Trainer.Outcome o) {
+                        outcome[0] = o;
+                        listener.finished(o);
+                    }
+                }, cancelled);
+        if (output != null && outcome[0].epochsRun() > 0) {
             learned.save(output, overwrite);
         }
-        double iou = 0;
-        for (Trainer.Pair p : pairs) {
-            Slime.Segmentation s = slime.segment(learned, p.image(), Tiling.squeeze(), options.seed(), false);
-            iou += LabelImage.meanIou(s.labels(), p.mask().labels(), parts.size());
-        }
-        return new Trained(learned, iou / pairs.size());
+        return new Trained(learned, outcome[0]);
     }
 
     /** Shows a label image over {@code imp} as a translucent overlay named "SLiMe preview" (replacing the last). */

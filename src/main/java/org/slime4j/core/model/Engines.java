@@ -9,7 +9,8 @@ import org.slime4j.core.Settings;
 
 /**
  * Start-up settings for DJL's PyTorch engine, applied once before first use: the {@link TorchBuild PyTorch build},
- * offline (no telemetry or download probes), TF32 matrix products on CUDA builds ({@code SLIME_TF32=0}: off), the
+ * offline (no telemetry or download probes), quiet (DJL's slf4j and libtorch's own log at warnings and errors
+ * only; {@code -Dslime.verbose=true}, the CLI's {@code --verbose}: all), TF32 matrix products on CUDA builds ({@code SLIME_TF32=0}: off), the
  * thread count from {@code SLIME_THREADS}, else from SLURM's {@code SLURM_CPUS_PER_TASK} (a cluster
  * task uses the CPUs it was given, not every core of the node), and on Linux transparent huge pages for libtorch's
  * large CPU buffers ({@code THP_MEM_ALLOC_ENABLE=1}, unless the user set it): measured here, a training step at
@@ -67,7 +68,9 @@ public final class Engines {
         if (done) {
             return;
         }
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+        if (Boolean.getBoolean("slime.verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        } else if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             // where slf4j-simple is the binding (the CLI, plain ImageJ): DJL's warnings only, on stderr, without its
             // CUDA probe's (info and the device choice say what there is); set before DJL's first logger
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -101,6 +104,11 @@ public final class Engines {
                 libc = Native.load("c", LibC.class);
                 if (env.get("THP_MEM_ALLOC_ENABLE") == null) {
                     libc.setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
+                }
+                if (!Boolean.getBoolean("slime.verbose")) {
+                    // libtorch's own log (c10's LOG) at ERROR: no "Could not initialize NNPACK" per convolution on
+                    // CPUs NNPACK does not support; the user's TORCH_CPP_LOG_LEVEL, when set, wins
+                    libc.setenv("TORCH_CPP_LOG_LEVEL", "ERROR", 0);
                 }
                 if (build.cuda() && !"0".equals(env.get("SLIME_TF32"))) {
                     // TF32 matrix products on GPUs that have them (PyTorch's allow_tf32 for cuBLAS; cuDNN's is on)

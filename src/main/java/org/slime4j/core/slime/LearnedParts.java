@@ -73,6 +73,17 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
 
     /** Reads a {@code .slime} file, saying which key or tensor is wrong when it is not one. */
     public static LearnedParts load(Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new java.io.FileNotFoundException("Learned-parts file " + file + " does not exist"
+                    + (java.nio.file.Files.isDirectory(file) ? " (it is a folder)" : "")
+                    + ": choose the .slime file SLiMe Train wrote.");
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(9);
+            if (head.length < 9 || head[8] != '{') {                           // safetensors: length, then JSON
+                throw bad(file, "is not a SLiMe learned-parts file (.slime): choose the file SLiMe Train wrote");
+            }
+        }
         try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
             String format = meta.get("format");
@@ -152,6 +163,21 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
             throw bad(file, "lacks the tensor '" + name + "'");
         }
         return st.info(name);
+    }
+
+    /** What {@code slime info FILE.slime} prints: parts, base model, working size, options, creation. */
+    public List<String> describe() {
+        List<String> out = new java.util.ArrayList<>();
+        out.add("parts      " + partNames);
+        out.add("base model " + baseModel.name() + " (fingerprint " + baseModel.fingerprint() + ")");
+        out.add("size       S = " + options.workingSize() + ", " + text.width() + "-wide vectors");
+        out.add("options    epochs " + options.epochs() + ", learning rate " + options.learningRate() + ", seed "
+                + options.seed() + ", test t " + options.testT() + ", " + options.patchesPerSide() + "×"
+                + options.patchesPerSide() + " crops, threshold " + options.patchThreshold());
+        out.add("layers     cross " + options.crossLayers().size() + ", self " + options.selfLayers().size());
+        out.add("input      " + inputMapping);
+        out.add("created    " + created);
+        return out;
     }
 
     private static ModelFormatException bad(Path file, String what) {

@@ -40,7 +40,15 @@ public final class Trainer {
         /** Every {@link Settings#previewEvery} epochs: the first training image segmented with the current vectors. */
         default void preview(int epoch, LabelImage labels) {
         }
+
+        /** Once, at the end (also after a cancel): what was kept and why. */
+        default void finished(Outcome outcome) {
+        }
     }
+
+    /** A listener that wants nothing. */
+    public static final Listener NONE = new Listener() {
+    };
 
     /**
      * @param checkEveryStep segment the training image at L×L inside each step (before the update) and report its
@@ -54,8 +62,13 @@ public final class Trainer {
         }
     }
 
-    /** The outcome: the kept vectors (best validation epoch, else the last), and how far the run got. */
-    public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, boolean cancelled) {
+    /**
+     * The outcome: the kept vectors (best validation epoch, else the last), how far the run got, the kept epoch's
+     * mean IoU on the validation images and what labelling every pixel background would score there (the baseline
+     * that shows whether anything was learned); both NaN without validation images.
+     */
+    public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, double backgroundIou,
+                          boolean cancelled) {
     }
 
     private Trainer() {
@@ -76,12 +89,14 @@ public final class Trainer {
         Adam adam = new Adam(o.learningRate(), k - 1, text.width());
         Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k) : null;
         int step = 0;
+        double background = validation.isEmpty() ? Double.NaN : backgroundIou(validation, k);
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
             double lossSum = 0;
             for (Pair pair : pairs) {
                 if (cancelled.getAsBoolean()) {
-                    return new Outcome(bestIou > Double.NEGATIVE_INFINITY ? best : vectors, epoch - 1, bestEpoch,
-                            bestIou, true);
+                    boolean any = bestIou > Double.NEGATIVE_INFINITY;
+                    return finish(listener, new Outcome(any ? best : vectors, epoch - 1, any ? bestEpoch : epoch - 1,
+                            any ? bestIou : Double.NaN, background, true));
                 }
                 Pair sample = augmentation == null ? pair : augmentation.apply(pair);
                 int[] mask = sample.mask().resizeNearest(l, l).labels();
@@ -115,12 +130,20 @@ public final class Trainer {
                 listener.preview(epoch, preview(sd, text, vectors, o, pairs.get(0).image(), epoch));
             }
         }
-        return validation.isEmpty()
-                ? new Outcome(vectors, o.epochs(), o.epochs(), Double.NaN, false)
-                : new Outcome(best, o.epochs(), bestEpoch, bestIou, false);
+        return finish(listener, validation.isEmpty()
+                ? new Outcome(vectors, o.epochs(), o.epochs(), Double.NaN, Double.NaN, false)
+                : new Outcome(best, o.epochs(), bestEpoch, bestIou, background, false));
     }
 
-    /** Mean IoU of segmenting each validation image at its own mask size (S when larger). */
+    private static Outcome finish(Listener listener, Outcome outcome) {
+        listener.finished(outcome);
+        return outcome;
+    }
+
+    /**
+     * Mean IoU of segmenting each validation image as a user sees it: at S, the labels scaled back to the image's
+     * own size (as {@code Slime.segment} does), against its full-size mask.
+     */
     static double validate(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
                            List<Pair> validation, Randomness random) {
         double sum = 0;
@@ -129,8 +152,19 @@ public final class Trainer {
             try (NDManager m = sd.manager().newSubManager()) {
                 NDArray image = Resize.bilinear(m, p.image().toArray(m), s, s);
                 PatchedSegmenter.Result r = PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
-                sum += LabelImage.meanIou(r.labels(), p.mask().resizeNearest(s, s).labels(), text.parts());
+                int[] labels = new LabelImage(s, s, r.labels()).resizeNearest(p.mask().width(), p.mask().height())
+                        .labels();
+                sum += LabelImage.meanIou(labels, p.mask().labels(), text.parts());
             }
+        }
+        return sum / validation.size();
+    }
+
+    /** The mean IoU of labelling every pixel background, over the validation images. */
+    static double backgroundIou(List<Pair> validation, int parts) {
+        double sum = 0;
+        for (Pair p : validation) {
+            sum += LabelImage.meanIou(new int[p.mask().labels().length], p.mask().labels(), parts);
         }
         return sum / validation.size();
     }

@@ -94,8 +94,10 @@ public class SlimePlugin implements PlugIn {
                         imp.updateAndDraw();
                     }
                 }, IJ::escapePressed, IJ::showStatus);
-        IJ.log(String.format("SLiMe Train: %s, training IoU %.3f%s", names, t.trainingIou(),
-                v.get("output").isBlank() ? "" : ", saved " + v.get("output")));
+        IJ.log("SLiMe Train: " + names + ", " + t.summary() + (v.get("output").isBlank()
+                || t.outcome().epochsRun() == 0 ? "" : ", saved " + v.get("output")));
+        IJ.showStatus("");
+        IJ.showProgress(1.0);
     }
 
     private void segment() throws Exception {
@@ -114,7 +116,7 @@ public class SlimePlugin implements PlugIn {
     }
 
     private void folder() throws Exception {
-        Map<String, String> v = new Fields().text("input_folder", "").text("pattern", "*.tif")
+        Map<String, String> v = new Fields().text("input_folder", "").text("pattern", FolderJob.IMAGES)
                 .text("output_folder", "").text("learned_parts", "").text("model", "").text("shard", "1/1")
                 .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0).number("tile_overlap", 0.25)
                 .number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment Folder");

@@ -1,0 +1,100 @@
+package org.slime4j.cli;
+
+import ij.ImagePlus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slime4j.core.Slime;
+import org.slime4j.core.model.Engines;
+import org.slime4j.core.model.Precision;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.Tiling;
+import org.slime4j.fiji.FolderJob;
+import org.slime4j.fiji.Segmentation;
+import org.slime4j.fiji.Sessions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slime segment}: one image, or a folder (resumable, shardable), into 16-bit label TIFFs. */
+@Command(name = "segment", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Segment an image or every matching image of a folder into 16-bit label TIFFs.")
+final class CliSegment implements Callable<Integer> {
+    @CommandLine.Mixin
+    SlimeCli.Common common;
+
+    @Option(names = "--slime", required = true, paramLabel = "FILE.slime", description = "learned parts")
+    Path slime;
+
+    @Parameters(paramLabel = "INPUT", description = "an image file or a folder")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH",
+            description = "label TIFF (for a file) or folder (for a folder; <name>_labels.tif inside)")
+    Path output;
+
+    @Option(names = "--pattern", defaultValue = FolderJob.IMAGES, paramLabel = "GLOB",
+            description = "which files of a folder (default: ${DEFAULT-VALUE})")
+    String pattern;
+
+    @Option(names = "--shard", defaultValue = "1/1", converter = CliValues.Shard.class, paramLabel = "i/n",
+            description = "this task's share of a folder; slurm: this SLURM array task's share (any "
+                    + "--array=FIRST-LAST[:STEP]) (default: ${DEFAULT-VALUE})")
+    FolderJob.Shard shard;
+
+    @Option(names = "--tiles", converter = CliValues.Positive.class, paramLabel = "SCALE",
+            description = "tile at this image scale instead of squeezing the image to S×S")
+    Double tiles;
+
+    @Option(names = "--overlap", defaultValue = "0.25", converter = CliValues.Fraction.class,
+            description = "tile overlap, a fraction of the tile (default: ${DEFAULT-VALUE})")
+    double overlap;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed of the noise (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--crops-per-pass", defaultValue = "1", converter = CliValues.AtLeast1.class,
+            description = "speed option: crops or tiles per VAE and UNet pass (a GPU with memory to spare; "
+                    + "default: ${DEFAULT-VALUE})")
+    int cropsPerPass;
+
+    @Option(names = "--overwrite", description = "replace an existing output file")
+    boolean overwrite;
+
+    @Option(names = "--precision", defaultValue = "fp32", converter = CliValues.HalfOrFull.class,
+            description = "fp32 (default) or fp16: half the UNet memory, for GPUs")
+    Precision precision;
+
+    @Override
+    public Integer call() throws Exception {
+        LearnedParts parts = LearnedParts.load(slime);
+        Tiling tiling = tiles == null ? Tiling.squeeze() : Tiling.tiles(tiles, overlap);
+        if (!Files.exists(input)) {
+            throw new IOException("INPUT " + input + " does not exist: give an image file or a folder.");
+        }
+        Sessions.setAttentionSlice(common.attentionSlice);
+        Sessions.setCropsPerPass(cropsPerPass);
+        Slime model = Sessions.open(common.model, common.device(), precision);
+        System.err.printf("slime: %s on %s, %d CPU threads%n", common.model, model.model().manager().getDevice(),
+                Engines.cpuThreads());
+        if (Files.isDirectory(input)) {
+            FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, shard, tiling, seed,
+                    System.err::println, () -> false);
+            System.out.println(summary);
+            summary.failures().forEach(f -> System.out.println("failed: " + f));
+            return summary.failures().isEmpty() ? 0 : 1;
+        }
+        if (Files.exists(output) && !overwrite) {
+            throw new IOException("Output " + output + " exists already; give --overwrite to replace it.");
+        }
+        ImagePlus labels = Segmentation.segment(model, parts, CliIo.open(input, "INPUT"), true, tiling, seed);
+        if (overwrite) {
+            Files.deleteIfExists(output);
+        }
+        FolderJob.writeAtomically(labels, output);
+        System.out.println("wrote " + output + " (" + parts.partNames() + ")");
+        return 0;
+    }
+}
