@@ -210,6 +210,14 @@ class TroubleshootingTest {
             FolderJob.files(in, "*.tif", FolderJob.Shard.parse("1/1"));
         });
         t.put("shard out of range", () -> FolderJob.Shard.parse("5/4"));
+        t.put("learned-parts file missing", () -> LearnedParts.load(tmp.resolve("missing.slime")));
+        t.put("output folder missing", () -> FolderJob.writeAtomically(new ij.ImagePlus("x",
+                new ij.process.ShortProcessor(4, 4)), tmp.resolve("no-such-folder/x_labels.tif")));
+        t.put("the image given as its label image", () -> {
+            ByteProcessor ip = new ByteProcessor(4, 4);
+            ip.set(1, 1, 200);
+            RoiMasks.partNamesForLabels(List.of(new ij.ImagePlus("cells", ip)));
+        });
         t.put("SLURM array with a list of tasks", () -> FolderJob.Shard.parse("slurm", Map.of(
                 "SLURM_ARRAY_TASK_ID", "7", "SLURM_ARRAY_TASK_MIN", "1", "SLURM_ARRAY_TASK_MAX", "7",
                 "SLURM_ARRAY_TASK_COUNT", "3")));
@@ -247,7 +255,7 @@ class TroubleshootingTest {
             rows++;
         }
         assertTrue(triggers.isEmpty(), "triggers without a README row: " + triggers.keySet());
-        assertEquals(27, rows, "rows in the README's Troubleshooting table");
+        assertEquals(30, rows, "rows in the README's Troubleshooting table");
         assertFalse(table.isEmpty());
     }
 }

@@ -1,6 +1,5 @@
 package org.slime4j.cli;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.io.RoiDecoder;
@@ -22,8 +21,7 @@ final class CliIo {
             throw new IOException(option + " " + file + " does not exist" + (Files.isDirectory(file)
                     ? " as a file (it is a folder)." : "."));
         }
-        IJ.redirectErrorMessages(true);
-        ImagePlus imp = IJ.openImage(file.toString());
+        ImagePlus imp = org.slime4j.fiji.FolderJob.openQuietly(file);
         if (imp == null) {
             throw new IOException(option + " " + file + " is not an image ImageJ can open (TIFF, PNG, JPEG, ...).");
         }

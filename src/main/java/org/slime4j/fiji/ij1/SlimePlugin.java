@@ -1,6 +1,7 @@
 package org.slime4j.fiji.ij1;
 
 import ij.IJ;
+import ij.Macro;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
@@ -40,12 +41,30 @@ public class SlimePlugin implements PlugIn {
                 default -> IJ.error("SLiMe", "unknown command '" + arg + "'");
             }
         } catch (Exception e) {
-            IJ.log("SLiMe " + arg + ": " + e.getMessage());
-            if (IJ.isMacro()) {
+            String message = "SLiMe " + arg + ": " + e.getMessage();
+            IJ.log(message);
+            if (!IJ.isMacro()) {
                 IJ.error("SLiMe", e.getMessage());
+            } else if (commandLineBatch()) {
+                // java -jar ij.jar -batch: the run fails with the message and a failing exit status
+                System.err.println(message);
+                System.exit(1);
             } else {
-                IJ.error("SLiMe", e.getMessage());
+                Macro.abort();                           // the macro stops here; no dialog that would wait for a click
             }
+        } finally {
+            IJ.showStatus("");
+        }
+    }
+
+    /** Whether ImageJ runs a macro from its command line ({@code -batch}: no window, exits when done). */
+    static boolean commandLineBatch() {
+        try {
+            java.lang.reflect.Field f = ij.ImageJ.class.getDeclaredField("batchMode");
+            f.setAccessible(true);
+            return IJ.getInstance() == null && f.getBoolean(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 

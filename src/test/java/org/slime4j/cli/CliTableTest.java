@@ -1,0 +1,160 @@
+package org.slime4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.process.ByteProcessor;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slime4j.core.TinyModel;
+
+/**
+ * The command line as a table: each bad flag or value, missing file, empty folder and pattern mismatch gives its
+ * exit code (2: usage, 1: failure) and a message that names what is wrong; and what the happy paths print.
+ */
+class CliTableTest {
+    @TempDir
+    static Path tmp;
+    static String model;
+    static String image;
+    static String labels;
+    static String slime;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        model = TinyModel.writeSdLayout(tmp.resolve("model"), 23).toString();
+        ByteProcessor ip = new ByteProcessor(40, 32);
+        ByteProcessor lab = new ByteProcessor(40, 32);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 40; x++) {
+                int k = x < 14 ? 0 : x < 28 ? 1 : 2;
+                lab.set(x, y, k);
+                ip.set(x, y, 40 + 80 * k + (x * 7 + y * 3) % 20);
+            }
+        }
+        image = save(new ImagePlus("i", ip), "image.tif");
+        labels = save(new ImagePlus("l", lab), "labels.png");
+        slime = tmp.resolve("parts.slime").toString();
+        Result r = cli("train", "--model", model, "--image", image, "--labels", labels, "--out", slime, "--epochs",
+                "2", "--size", "64", "--device", "cpu");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("parts from the label image(s): [part1, part2] (name them with --parts)"), r.err);
+        assertTrue(r.out.contains("wrote " + slime + ": parts [background, part1, part2]; 2 epoch(s), kept epoch "),
+                r.out);
+        // all background: the background's IoU 14/40 = 0.35, the two parts' 0, mean of the three 0.117
+        assertTrue(r.out.contains("(all background would score 0.117)"), r.out);
+        assertTrue(r.err.matches("(?s).*epoch 2/2: loss [0-9.]+, IoU [0-9.]+.*, [0-9.]+ s, about 0 s left.*"), r.err);
+        Files.createDirectories(tmp.resolve("pngs"));
+        Files.copy(Path.of(labels), tmp.resolve("pngs/a.png"));
+        Files.createDirectories(tmp.resolve("empty"));
+    }
+
+    private static String save(ImagePlus imp, String name) {
+        String file = tmp.resolve(name).toString();
+        assertTrue(name.endsWith(".png") ? new FileSaver(imp).saveAsPng(file) : new FileSaver(imp).saveAsTiff(file));
+        return file;
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = SlimeCli.run(args);
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static List<String> segment(String... more) {
+        List<String> args = new ArrayList<>(List.of("segment", "--model", model, "--slime", slime, "--device", "cpu"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    private static List<String> train(String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--model", model, "--image", image, "--labels", labels,
+                "--out", tmp.resolve("t.slime").toString(), "--size", "64"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void eachBadInputGivesItsExitCodeAndAMessageThatSaysWhatIsWrong() {
+        String out = tmp.resolve("out.tif").toString();
+        Object[][] table = {
+            {train("--no-such-flag"), 2, "Unknown option: '--no-such-flag'"},
+            {List.of("train"), 2, "Missing required options: '--model=MODEL', '--image=FILE', '--out=FILE.slime'"},
+            {train("--epochs", "0"), 2, "Invalid value for option '--epochs': '0' is not a whole number >= 1"},
+            {train("--size", "100"), 2, "'100' is not a multiple of 8"},
+            {train("--lr", "-1"), 2, "'-1' is not a number > 0"},
+            {train("--device", "tpu"), 2, "device 'tpu' is not one of cpu, gpu, auto"},
+            {train("--rois", "x.zip"), 2, "give either --labels or --rois"},
+            {List.of("train", "--model", model, "--image", image, "--image", image, "--labels", labels, "--out",
+                    "x.slime"), 2, "give one --labels per --image: 2 images, 1 annotations"},
+            {List.of("train", "--model", model, "--image", "nope.png", "--labels", labels, "--out", "x.slime"), 1,
+                "--image nope.png does not exist."},
+            {List.of("train", "--model", model, "--image", image, "--labels", image, "--out", "x.slime",
+                    "--device", "cpu"), 1, "The label image has value 219, but a label image holds 0"},
+            {segment(image, "--output", out, "--shard", "5/4"), 2, "shard 5/4 is outside 1..4"},
+            {segment(image, "--output", out, "--precision", "fp8"), 2, "precision 'fp8' is not fp32 or fp16"},
+            {segment(image, "--output", out, "--overlap", "1.5"), 2, "'1.5' is not a fraction"},
+            {segment(image, "--output", out, "--crops-per-pass", "0"), 2, "'0' is not a whole number >= 1"},
+            {List.of("segment", "--model", model, "--slime", "missing.slime", image, "--output", out), 1,
+                "Learned-parts file missing.slime does not exist"},
+            {List.of("segment", "--model", model, "--slime", labels, image, "--output", out), 1,
+                "is not a SLiMe learned-parts file (.slime)"},
+            {segment("nowhere.tif", "--output", out), 1, "INPUT nowhere.tif does not exist"},
+            {segment(image, "--output", tmp.resolve("no/such/dir/x.tif").toString()), 1,
+                "Output folder " + tmp.resolve("no/such/dir") + " does not exist"},
+            {segment(tmp.resolve("pngs").toString(), "--output", tmp.resolve("o1").toString(), "--pattern", "*.tif"),
+                1, "matches the pattern '*.tif'; the folder holds 1 files (a.png)"},
+            {segment(tmp.resolve("empty").toString(), "--output", tmp.resolve("o2").toString()), 1,
+                "the folder holds no files"},
+        };
+        for (Object[] row : table) {
+            @SuppressWarnings("unchecked")
+            List<String> args = (List<String>) row[0];
+            Result r = cli(args.toArray(String[]::new));
+            assertEquals(row[1], r.code, args + "\n" + r.err);
+            assertTrue(r.err.contains((String) row[2]), args + ": expected '" + row[2] + "' in:\n" + r.err);
+        }
+    }
+
+    @Test
+    void versionInfoAndTheDefaultPatternSayWhatTheyShould() throws Exception {
+        Result version = cli("--version");
+        assertEquals(0, version.code);
+        assertTrue(version.out.matches("SLiMe for Fiji [0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?\\s*"), version.out);
+        Result info = cli("info", slime);
+        assertEquals(0, info.code, info.err);
+        assertTrue(info.out.contains("parts      [background, part1, part2]"), info.out);
+        assertTrue(info.out.contains("size       S = 64"), info.out);
+        // the default pattern takes PNG and TIFF alike
+        Path mixed = Files.createDirectories(tmp.resolve("mixed"));
+        Files.copy(Path.of(image), mixed.resolve("b.TIF"));
+        Files.copy(Path.of(labels), mixed.resolve("a.png"));
+        Result folder = cli(segment(mixed.toString(), "--output", tmp.resolve("mixed-out").toString())
+                .toArray(String[]::new));
+        assertEquals(0, folder.code, folder.err);
+        assertTrue(folder.out.contains("2 written, 0 skipped (done before), 0 failed, of 2 in this shard"), folder.out);
+    }
+}
