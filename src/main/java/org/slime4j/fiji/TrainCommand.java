@@ -20,7 +20,8 @@ public class TrainCommand extends ModelCommand {
     @Parameter
     private ImagePlus image;
 
-    @Parameter(label = "Parts (blank: the ROI names)", required = false, persist = false)
+    @Parameter(label = "Parts (blank: the ROI names)", required = false, persist = false,
+            initializer = "offerRoiNames")
     private String parts = "";
 
     @Parameter(choices = {"ROI Manager", "Overlay", "Label image"})
@@ -67,6 +68,16 @@ public class TrainCommand extends ModelCommand {
 
     @Parameter(type = ItemIO.OUTPUT)
     private double training_iou;
+
+    /** Proposes the part names of the image's ROIs (ROI Manager, else overlay), background first left out. */
+    protected void offerRoiNames() {
+        if (image != null && (parts == null || parts.isBlank())) {
+            var rois = Workflows.rois(image, Workflows.Annotation.ROI_MANAGER);
+            List<String> names = RoiMasks.partNames("", rois.length > 0 ? rois
+                    : Workflows.rois(image, Workflows.Annotation.OVERLAY));
+            parts = String.join(" ", names.subList(1, names.size()));
+        }
+    }
 
     @Override
     public void run() {

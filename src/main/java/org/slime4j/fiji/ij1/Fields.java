@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * stands as a word in the options, as ImageJ records it.
  */
 final class Fields {
-    enum Kind { TEXT, CHOICE, NUMBER, FLAG }
+    enum Kind { TEXT, FILE, FOLDER, CHOICE, NUMBER, FLAG }
 
     private record Field(Kind kind, String key, String fallback, String[] choices) {
     }
@@ -25,6 +25,18 @@ final class Fields {
 
     Fields text(String key, String fallback) {
         fields.add(new Field(Kind.TEXT, key, fallback, null));
+        return this;
+    }
+
+    /** A path with a Browse button for a file. */
+    Fields file(String key, String fallback) {
+        fields.add(new Field(Kind.FILE, key, fallback, null));
+        return this;
+    }
+
+    /** A path with a Browse button for a folder. */
+    Fields folder(String key, String fallback) {
+        fields.add(new Field(Kind.FOLDER, key, fallback, null));
         return this;
     }
 
@@ -63,6 +75,8 @@ final class Fields {
         for (Field f : fields) {
             switch (f.kind) {
                 case TEXT -> gd.addStringField(f.key, f.fallback, 30);
+                case FILE -> gd.addFileField(f.key, f.fallback, 30);
+                case FOLDER -> gd.addDirectoryField(f.key, f.fallback, 30);
                 case CHOICE -> gd.addChoice(f.key, f.choices, f.fallback);
                 case NUMBER -> gd.addNumericField(f.key, Double.parseDouble(f.fallback), f.fallback.contains(".") ? 4 : 0);
                 case FLAG -> gd.addCheckbox(f.key, Boolean.parseBoolean(f.fallback));
@@ -74,7 +88,7 @@ final class Fields {
         }
         for (Field f : fields) {
             out.put(f.key, switch (f.kind) {
-                case TEXT -> gd.getNextString();
+                case TEXT, FILE, FOLDER -> gd.getNextString();
                 case CHOICE -> gd.getNextChoice();
                 case NUMBER -> Double.toString(gd.getNextNumber());
                 case FLAG -> Boolean.toString(gd.getNextBoolean());

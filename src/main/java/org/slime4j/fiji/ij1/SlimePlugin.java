@@ -2,6 +2,7 @@ package org.slime4j.fiji.ij1;
 
 import ij.IJ;
 import ij.Macro;
+import ij.Prefs;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
@@ -57,6 +58,44 @@ public class SlimePlugin implements PlugIn {
         }
     }
 
+    private static final String PREFS = "slime.";
+
+    /** The model of the last run, else the first one in the Hugging Face cache. */
+    private static String rememberedModel() {
+        String last = Prefs.get(PREFS + "model", "");
+        return !last.isBlank() ? last : Workflows.cachedModels().stream().findFirst().orElse("");
+    }
+
+    private static void remember(String key, String value) {
+        if (value != null && !value.isBlank()) {
+            Prefs.set(PREFS + key, value.trim());
+        }
+    }
+
+    /** The part names of the image's ROIs (ROI Manager, else overlay), to propose. */
+    private static String roiNames(ImagePlus imp) {
+        try {
+            ij.gui.Roi[] rois = Workflows.rois(imp, Workflows.Annotation.ROI_MANAGER);
+            if (rois.length == 0) {
+                rois = Workflows.rois(imp, Workflows.Annotation.OVERLAY);
+            }
+            List<String> names = RoiMasks.partNames("", rois);
+            return String.join(" ", names.subList(1, names.size()));
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** {@code <image name>.slime} beside the image's file, when it has one. */
+    private static String proposedOutput(ImagePlus imp) {
+        ij.io.FileInfo fi = imp.getOriginalFileInfo();
+        if (fi == null || fi.directory == null || fi.directory.isBlank()) {
+            return "";
+        }
+        String name = imp.getTitle().replaceFirst("\\.[A-Za-z0-9]+$", "");
+        return Path.of(fi.directory, name + ".slime").toString();
+    }
+
     /** Whether ImageJ runs a macro from its command line ({@code -batch}: no window, exits when done). */
     static boolean commandLineBatch() {
         try {
@@ -70,9 +109,9 @@ public class SlimePlugin implements PlugIn {
 
     private void train() throws Exception {
         ImagePlus imp = IJ.getImage();
-        Map<String, String> v = new Fields().text("parts", "")
+        Map<String, String> v = new Fields().text("parts", roiNames(imp))
                 .choice("annotation", "ROI Manager", "ROI Manager", "Overlay", "Label image")
-                .text("label_image", "").text("model", "").text("output", "")
+                .text("label_image", "").text("model", rememberedModel()).file("output", proposedOutput(imp))
                 .number("epochs", 200).number("learning_rate", 0.1).number("seed", 42)
                 .choice("device", "auto", DEVICES).number("working_size", 512)
                 .flag("augment", true).flag("validate", true).number("preview_every", 0).flag("overwrite", false)
@@ -96,7 +135,9 @@ public class SlimePlugin implements PlugIn {
                 .seed((long) Double.parseDouble(v.get("seed")))
                 .augment(Boolean.parseBoolean(v.get("augment")), 0.8).build();
         int total = epochs * pairs.size();
-        Workflows.Trained t = Workflows.train(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")), names,
+        remember("model", v.get("model"));
+        Workflows.Trained t = Workflows.train(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")),
+                names,
                 pairs, Workflows.mappingName(imp), o, Boolean.parseBoolean(v.get("validate")),
                 (int) Double.parseDouble(v.get("preview_every")),
                 v.get("output").isBlank() ? null : Path.of(v.get("output")), Boolean.parseBoolean(v.get("overwrite")),
@@ -113,6 +154,9 @@ public class SlimePlugin implements PlugIn {
                         imp.updateAndDraw();
                     }
                 }, IJ::escapePressed, IJ::showStatus);
+        if (!v.get("output").isBlank() && t.outcome().epochsRun() > 0) {
+            remember("learned", v.get("output"));
+        }
         IJ.log("SLiMe Train: " + names + ", " + t.summary() + (v.get("output").isBlank()
                 || t.outcome().epochsRun() == 0 ? "" : ", saved " + v.get("output")));
         IJ.showStatus("");
@@ -121,29 +165,34 @@ public class SlimePlugin implements PlugIn {
 
     private void segment() throws Exception {
         ImagePlus imp = IJ.getImage();
-        Map<String, String> v = new Fields().text("learned_parts", "").text("model", "")
-                .flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
+        Map<String, String> v = new Fields().file("learned_parts", Prefs.get(PREFS + "learned", ""))
+                .text("model", rememberedModel()).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
                 .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment");
         if (v == null) {
             return;
         }
         LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
-        Slime slime = Sessions.open(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")));
+        remember("model", v.get("model"));
+        remember("learned", v.get("learned_parts"));
+        Slime slime = Sessions.open(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")));
         ImagePlus labels = Segmentation.segment(slime, parts, imp, Boolean.parseBoolean(v.get("all_slices")),
                 tiling(v), (long) Double.parseDouble(v.get("seed")));
         labels.show();
     }
 
     private void folder() throws Exception {
-        Map<String, String> v = new Fields().text("input_folder", "").text("pattern", FolderJob.IMAGES)
-                .text("output_folder", "").text("learned_parts", "").text("model", "").text("shard", "1/1")
+        Map<String, String> v = new Fields().folder("input_folder", "").text("pattern", FolderJob.IMAGES)
+                .folder("output_folder", "").file("learned_parts", Prefs.get(PREFS + "learned", ""))
+                .text("model", rememberedModel()).text("shard", "1/1")
                 .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0).number("tile_overlap", 0.25)
                 .number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment Folder");
         if (v == null) {
             return;
         }
         LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
-        Slime slime = Sessions.open(Path.of(v.get("model")), DeviceChoice.parse(v.get("device")));
+        remember("model", v.get("model"));
+        remember("learned", v.get("learned_parts"));
+        Slime slime = Sessions.open(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")));
         FolderJob.Summary s = FolderJob.run(slime, parts, Path.of(v.get("input_folder")), v.get("pattern"),
                 Path.of(v.get("output_folder")), FolderJob.Shard.parse(v.get("shard")), tiling(v),
                 (long) Double.parseDouble(v.get("seed")), IJ::log, IJ::escapePressed);
