@@ -73,6 +73,10 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
 
     /** Reads a {@code .slime} file, saying which key or tensor is wrong when it is not one. */
     public static LearnedParts load(Path file) throws IOException {
+        if (file.toString().isBlank()) {
+            throw new java.io.FileNotFoundException("No learned-parts file given: choose the .slime file SLiMe Train "
+                    + "wrote.");
+        }
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new java.io.FileNotFoundException("Learned-parts file " + file + " does not exist"
                     + (java.nio.file.Files.isDirectory(file) ? " (it is a folder)" : "")

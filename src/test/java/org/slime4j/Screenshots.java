@@ -1,0 +1,134 @@
+package org.slime4j;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.plugin.frame.RoiManager;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Window;
+import java.awt.event.WindowEvent;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.slime4j.core.TinyModel;
+import java.util.List;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trainer;
+import org.slime4j.fiji.RoiMasks;
+import org.slime4j.fiji.Workflows;
+import org.slime4j.fiji.ij1.SlimePlugin;
+
+/**
+ * The README's screenshots, taken from a real ImageJ 1.x window on a display (run under Xvfb by
+ * {@code scripts/screenshots.sh}): the SLiMe Train dialog over the sample image and its ROIs, the live training
+ * preview, and a segmented result. The model is the tests' tiny random one, so the preview and the result show what
+ * a user sees laid out, not a real segmentation.
+ *
+ * <pre>java -cp TEST_CLASSPATH org.slime4j.Screenshots OUT_FOLDER SAMPLE_DATA_FOLDER</pre>
+ */
+public final class Screenshots {
+    private Screenshots() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Files.createDirectories(Path.of(args[0]));
+        Path sample = Path.of(args[1]);
+        Path work = Files.createTempDirectory("slime-shots");
+        Path model = TinyModel.writeSdLayout(work.resolve("model"), 5);
+        ij.Prefs.set("slime.model", model.toString());
+        new ImageJ();
+        ImagePlus cell = IJ.openImage(sample.resolve("cell.png").toString());
+        cell.show();
+        cell.getWindow().setLocation(10, 130);
+        RoiManager rm = new RoiManager();
+        rm.runCommand("Open", sample.resolve("cell-rois.zip").toString());
+        rm.runCommand(cell, "Show All with labels");
+        settle();
+
+        Thread dialog = new Thread(() -> new SlimePlugin().run("train"));
+        dialog.start();
+        Window train = waitFor("SLiMe Train");
+        settle();
+        capture(allWindows(), out.resolve("train-dialog.png"));
+        train.dispatchEvent(new WindowEvent(train, WindowEvent.WINDOW_CLOSING));    // cancel
+        dialog.join(10_000);
+
+        // training as SLiMe Train runs it, with the live preview; on the tiny random model the patch threshold is 0
+        // (no random part would reach the reference's 0.2), so the preview and result show labels at all
+        Path slime = work.resolve("cell.slime");
+        List<String> names = RoiMasks.partNames("", rm.getRoisAsArray());
+        List<Trainer.Pair> pairs = Workflows.pairs(cell, rm.getRoisAsArray(), null, names, InputMapping.AUTO);
+        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(64).epochs(4).augment(false, 0.8)
+                .patches(1, 0, 0.0).seed(42).build();
+        rm.runCommand(cell, "Show None");
+        Workflows.train(model, DeviceChoice.CPU, names, pairs, Workflows.mappingName(cell), o, true, 1, slime, true,
+                new Trainer.Listener() {
+                    @Override
+                    public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
+                        Workflows.showPreview(cell, labels, names.size());
+                    }
+                }, () -> false, IJ::showStatus);
+        cell.getWindow().toFront();
+        settle();
+        capture(cell.getWindow().getBounds(), out.resolve("training-preview.png"));
+
+        cell.setOverlay(null);
+        macro("segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices tiling=squeeze "
+                + "tile_scale=1 tile_overlap=0.25 seed=0 device=cpu");
+        ImagePlus labels = WindowManager.getCurrentImage();
+        labels.getWindow().toFront();
+        settle();
+        capture(labels.getWindow().getBounds(), out.resolve("segmentation-result.png"));
+        System.out.println("screenshots in " + out);
+        System.exit(0);
+    }
+
+    /** Runs a SLiMe command as a macro's {@code run(...)} does: on a macro thread, with its options. */
+    private static void macro(String command, String options) throws InterruptedException {
+        Thread t = new Thread(() -> {
+            Macro.setOptions(options);
+            new SlimePlugin().run(command);
+        }, "Run$_screenshots");
+        t.start();
+        t.join(120_000);
+    }
+
+    private static Window waitFor(String title) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            for (Window w : Window.getWindows()) {
+                if (w.isShowing() && w instanceof java.awt.Dialog d && title.equals(d.getTitle())) {
+                    return w;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no window '" + title + "' appeared");
+    }
+
+    /** The area every showing window covers (ImageJ's bar, the image, the dialog). */
+    private static Rectangle allWindows() {
+        Rectangle area = null;
+        for (Window w : Window.getWindows()) {
+            if (w.isShowing()) {
+                area = area == null ? w.getBounds() : area.union(w.getBounds());
+            }
+        }
+        return area;
+    }
+
+    private static void settle() throws InterruptedException {
+        Thread.sleep(1500);
+    }
+
+    private static void capture(Rectangle area, Path file) throws Exception {
+        BufferedImage shot = new Robot().createScreenCapture(area);
+        ImageIO.write(shot, "png", file.toFile());
+        System.out.println("wrote " + file + " (" + area.width + "×" + area.height + ")");
+    }
+}
