@@ -11,7 +11,7 @@
 # the first errors are printed and the run stops); (3) put it where DJL looks for its JNI,
 # <DJL cache>/pytorch/<version>-<flavour>-linux-x86_64/0.36.0-libdjl_torch.so; (4) a folder holding only the
 # libtorch libraries DJL should load (links into torch/lib, with torch's version.py beside it, so SLiMe reads the
-# version and flavour), given as SLIME_PYTORCH; (5) each with a time limit: slime info (OUT/info.txt), the device
+# version and flavour), given as PYTORCH_LIBRARY_PATH; (5) each with a time limit: slime info (OUT/info.txt), the device
 # check against the CPU on the tiny model (OUT/device-check.txt), the measured GPU rates (OUT/rates.txt), and
 # SlimeBench at SD-2.1 size on the GPU: training steps, segmentations, both, a 200-epoch training (OUT/bench.txt)
 # and fp16 segmentation (OUT/bench-fp16.txt), with the GPU memory sampled every 200 ms (OUT/gpu-memory.csv).
@@ -103,7 +103,7 @@ for f in "$lib"/libc10.so "$lib"/libc10_cuda.so "$lib"/libtorch.so "$lib"/libtor
 done
 echo "__version__ = '$torch_version'" > "$work/torch/version.py"
 ls -l "$work/torch/lib"
-export SLIME_PYTORCH="$work/torch/lib" XDG_CONFIG_HOME="$work/config"
+export PYTORCH_LIBRARY_PATH="$work/torch/lib" XDG_CONFIG_HOME="$work/config"   # DJL's own variable
 # libtorch's own dependencies (pip's nvidia wheels beside torch/) and cudart for DJL's GPU count through JNA
 site=$(dirname "$(dirname "$lib")")
 export LD_LIBRARY_PATH="$lib$(for d in "$site"/nvidia/*/lib; do [ -d "$d" ] && printf ':%s' "$d"; done)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

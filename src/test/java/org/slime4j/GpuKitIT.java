@@ -60,6 +60,7 @@ class GpuKitIT {
         pb.environment().put("KIT_HEAP", "2g");
         pb.environment().put("KIT_WORK", tmp.resolve("work").toString());
         pb.environment().remove("SLIME_PYTORCH");
+        pb.environment().remove("PYTORCH_LIBRARY_PATH");
         run(pb, 600);
         String info = Files.readString(out.resolve("info.txt"));
         assertTrue(info.contains("pytorch    PyTorch 2.7.1 cpu (folder, " + tmp.resolve("work/torch/lib") + ")"), info);

@@ -14,8 +14,15 @@ public class SegmentCommand extends SegmentingCommand {
     @Parameter
     private ImagePlus image;
 
-    @Parameter(label = "Learned parts (.slime)", style = "open")
+    @Parameter(label = "Learned parts (.slime)", style = "open", callback = "proposeBaseModel")
     private File learned_parts;
+
+    /** Proposes the base model the chosen parts were learned on, when the Hugging Face cache has it. */
+    protected void proposeBaseModel() {
+        if (learned_parts != null) {
+            model = Workflows.proposedModel(learned_parts.toPath(), model);
+        }
+    }
 
     @Parameter(label = "Every slice (else the current one)")
     private boolean all_slices = true;

@@ -19,8 +19,15 @@ public class SegmentFolderCommand extends SegmentingCommand {
     @Parameter(style = "directory")
     private File output_folder;
 
-    @Parameter(label = "Learned parts (.slime)", style = "open")
+    @Parameter(label = "Learned parts (.slime)", style = "open", callback = "proposeBaseModel")
     private File learned_parts;
+
+    /** Proposes the base model the chosen parts were learned on, when the Hugging Face cache has it. */
+    protected void proposeBaseModel() {
+        if (learned_parts != null) {
+            model = Workflows.proposedModel(learned_parts.toPath(), model);
+        }
+    }
 
     @Parameter(label = "Shard i/n (cluster array jobs)", persist = false)
     private String shard = "1/1";

@@ -188,6 +188,23 @@ public final class Workflows {
         return Path.of(field.trim());
     }
 
+    /**
+     * The base model a {@code .slime} file was learned on, when it names one in the Hugging Face cache
+     * ({@code org/name@commit}); else {@code fallback}. What the segmenting dialogs propose.
+     */
+    public static String proposedModel(Path slime, String fallback) {
+        try {
+            String name = LearnedParts.load(slime).baseModel().name();
+            if (name.contains("/") && org.slime4j.core.hub.HubCache.fromEnvironment(System.getenv())
+                    .snapshot(org.slime4j.core.hub.HubCache.RepoId.parse(name)) != null) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no readable file, or a model not in the cache: keep the fallback
+        }
+        return fallback;
+    }
+
     /** The {@code org/name} of every Stable Diffusion model in the environment's Hugging Face cache, sorted. */
     public static List<String> cachedModels() {
         return cachedModels(org.slime4j.core.hub.HubCache.fromEnvironment(System.getenv()));

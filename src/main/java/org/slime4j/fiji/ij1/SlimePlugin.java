@@ -165,8 +165,9 @@ public class SlimePlugin implements PlugIn {
 
     private void segment() throws Exception {
         ImagePlus imp = IJ.getImage();
-        Map<String, String> v = new Fields().file("learned_parts", Prefs.get(PREFS + "learned", ""))
-                .text("model", rememberedModel()).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
+        String learned = Prefs.get(PREFS + "learned", "");
+        Map<String, String> v = new Fields().file("learned_parts", learned)
+                .text("model", Workflows.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
                 .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment");
         if (v == null) {
             return;
@@ -183,7 +184,8 @@ public class SlimePlugin implements PlugIn {
     private void folder() throws Exception {
         Map<String, String> v = new Fields().folder("input_folder", "").text("pattern", FolderJob.IMAGES)
                 .folder("output_folder", "").file("learned_parts", Prefs.get(PREFS + "learned", ""))
-                .text("model", rememberedModel()).text("shard", "1/1")
+                .text("model", Workflows.proposedModel(Path.of(Prefs.get(PREFS + "learned", "")), rememberedModel()))
+                .text("shard", "1/1")
                 .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0).number("tile_overlap", 0.25)
                 .number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment Folder");
         if (v == null) {
