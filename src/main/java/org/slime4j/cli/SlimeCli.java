@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "slime", mixinStandardHelpOptions = true, versionProvider = SlimeCli.Version.class,
         description = "Segment Like Me: learn parts from one annotated image, segment images and folders.",
-        subcommands = {SlimeCli.Info.class, CliTrain.class, CliSegment.class, SlimeCli.Download.class,
-                SlimeCli.PyTorch.class})
+        subcommands = {SlimeCli.Info.class, CliTrain.class, CliSegment.class, CliEvaluate.class,
+                SlimeCli.Download.class, SlimeCli.PyTorch.class})
 public final class SlimeCli {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "also DJL's and libtorch's informational messages")

@@ -140,6 +140,24 @@ class CliTableTest {
     }
 
     @Test
+    void evaluateComparesFoldersByNameAndWritesTheTable() throws Exception {
+        Path predicted = Files.createDirectories(tmp.resolve("eval-pred"));
+        Path truth = Files.createDirectories(tmp.resolve("eval-truth"));
+        Files.copy(Path.of(labels), truth.resolve("cell.png"));
+        Files.copy(Path.of(labels), predicted.resolve("cell_labels.png"));     // a perfect prediction
+        Path csv = tmp.resolve("eval.csv");
+        Result r = cli("evaluate", predicted.toString(), truth.toString(), "--csv", csv.toString());
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.contains("mean IoU 1.000 (all background would score 0.117)"), r.out);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("image,part,iou,dice,true_positives,false_positives,false_negatives", lines.get(0));
+        assertTrue(lines.contains("cell,part1,1.0000,1.0000,448,0,0"), lines.toString());   // 14 columns × 32 rows
+        Result none = cli("evaluate", predicted.toString(), tmp.resolve("empty").toString());
+        assertEquals(1, none.code);
+        assertTrue(none.err.contains("has a ground truth of the same name"), none.err);
+    }
+
+    @Test
     void versionInfoAndTheDefaultPatternSayWhatTheyShould() throws Exception {
         Result version = cli("--version");
         assertEquals(0, version.code);

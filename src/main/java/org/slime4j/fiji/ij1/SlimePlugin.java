@@ -39,6 +39,7 @@ public class SlimePlugin implements PlugIn {
                 case "segment" -> segment();
                 case "folder" -> folder();
                 case "options" -> options();
+                case "evaluate" -> evaluate();
                 default -> IJ.error("SLiMe", "unknown command '" + arg + "'");
             }
         } catch (Exception e) {
@@ -200,6 +201,23 @@ public class SlimePlugin implements PlugIn {
                 (long) Double.parseDouble(v.get("seed")), IJ::log, IJ::escapePressed);
         IJ.log("SLiMe Segment Folder: " + s);
         s.failures().forEach(f -> IJ.log("SLiMe failed: " + f));
+    }
+
+    private void evaluate() throws Exception {
+        Map<String, String> v = new Fields().file("labels", "").file("ground_truth", "").file("csv", "")
+                .ask("SLiMe Evaluate");
+        if (v == null) {
+            return;
+        }
+        Map<String, org.slime4j.core.slime.Evaluation> results = org.slime4j.fiji.Evaluate.run(
+                Path.of(v.get("labels")), Path.of(v.get("ground_truth")));
+        org.slime4j.fiji.EvaluationTable.show(results);
+        if (!v.get("csv").isBlank()) {
+            org.slime4j.fiji.Evaluate.writeCsv(results, Path.of(v.get("csv")));
+        }
+        var all = results.get("all");
+        IJ.log(String.format("SLiMe Evaluate: mean IoU %.3f (all background would score %.3f)", all.meanIou(),
+                all.backgroundMeanIou()));
     }
 
     private void options() throws Exception {
