@@ -1,6 +1,5 @@
 package org.slime4j.cli;
 
-import ij.ImagePlus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +62,10 @@ final class CliSegment implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing output file")
     boolean overwrite;
 
+    @Option(names = "--confidence", description = "also write a 32-bit map of how sure each pixel is (the margin "
+            + "between the best and second-best part score, 0..1): <name>_confidence.tif beside the labels")
+    boolean confidence;
+
     @Option(names = "--precision", defaultValue = "fp32", converter = CliValues.HalfOrFull.class,
             description = "fp32 (default) or fp16: half the UNet memory, for GPUs")
     Precision precision;
@@ -81,7 +84,7 @@ final class CliSegment implements Callable<Integer> {
                 Engines.cpuThreads());
         if (Files.isDirectory(input)) {
             FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, shard, tiling, seed,
-                    System.err::println, () -> false);
+                    confidence, System.err::println, () -> false);
             System.out.println(summary);
             summary.failures().forEach(f -> System.out.println("failed: " + f));
             return summary.failures().isEmpty() ? 0 : 1;
@@ -89,11 +92,20 @@ final class CliSegment implements Callable<Integer> {
         if (Files.exists(output) && !overwrite) {
             throw new IOException("Output " + output + " exists already; give --overwrite to replace it.");
         }
-        ImagePlus labels = Segmentation.segment(model, parts, CliIo.open(input, "INPUT"), true, tiling, seed);
+        Segmentation.Result r = Segmentation.segment(model, parts, CliIo.open(input, "INPUT"), true, tiling, seed,
+                confidence);
         if (overwrite) {
             Files.deleteIfExists(output);
         }
-        FolderJob.writeAtomically(labels, output);
+        if (confidence) {
+            Path map = FolderJob.confidenceFor(output);
+            if (overwrite) {
+                Files.deleteIfExists(map);
+            }
+            FolderJob.writeAtomically(r.confidence(), map);
+            System.out.println("wrote " + map);
+        }
+        FolderJob.writeAtomically(r.labels(), output);
         System.out.println("wrote " + output + " (" + parts.partNames() + ")");
         return 0;
     }

@@ -151,6 +151,13 @@ public final class FolderJob {
         return mine;
     }
 
+    /** {@code x_labels.tif} -> {@code x_confidence.tif}; else {@code x.tif} -> {@code x_confidence.tif}. */
+    public static Path confidenceFor(Path labels) {
+        String name = labels.getFileName().toString().replaceFirst("\\.tiff?$", "");
+        return labels.resolveSibling((name.endsWith("_labels") ? name.substring(0, name.length() - 7) : name)
+                + "_confidence.tif");
+    }
+
     public static Path outputFor(Path input, Path outFolder) {
         String name = input.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -160,6 +167,13 @@ public final class FolderJob {
     public static Summary run(Slime slime, LearnedParts parts, Path in, String glob, Path out, Shard shard,
                               Tiling tiling, long seed, Consumer<String> log, BooleanSupplier cancelled)
             throws IOException {
+        return run(slime, parts, in, glob, out, shard, tiling, seed, false, log, cancelled);
+    }
+
+    /** As the other {@code run}; with {@code confidence} also {@code <name>_confidence.tif}, written first. */
+    public static Summary run(Slime slime, LearnedParts parts, Path in, String glob, Path out, Shard shard,
+                              Tiling tiling, long seed, boolean confidence, Consumer<String> log,
+                              BooleanSupplier cancelled) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IOException("Output folder " + out + " is not a folder.");
         }
@@ -193,8 +207,14 @@ public final class FolderJob {
                 if (imp == null) {
                     throw new IOException("not an image ImageJ can open");
                 }
-                ImagePlus labels = Segmentation.segment(slime, parts, imp, true, tiling, seed);
-                writeAtomically(labels, target);
+                Segmentation.Result r = Segmentation.segment(slime, parts, imp, true, tiling, seed, confidence);
+                if (confidence) {                                        // the labels last: they mark a file done
+                    Path map = confidenceFor(target);
+                    deleteStaleTemporaries(map);
+                    Files.deleteIfExists(map);
+                    writeAtomically(r.confidence(), map);
+                }
+                writeAtomically(r.labels(), target);
                 written++;
                 log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + " -> " + target.getFileName());
             } catch (Exception e) {

@@ -27,8 +27,14 @@ public class SegmentCommand extends SegmentingCommand {
     @Parameter(label = "Every slice (else the current one)")
     private boolean all_slices = true;
 
+    @Parameter(label = "Also a confidence map (where to annotate next)")
+    private boolean confidence = false;
+
     @Parameter(type = ItemIO.OUTPUT)
     private ImagePlus labels;
+
+    @Parameter(type = ItemIO.OUTPUT, required = false)
+    private ImagePlus confidence_map;
 
     @Override
     public void run() {
@@ -37,9 +43,12 @@ public class SegmentCommand extends SegmentingCommand {
             status.showStatus("SLiMe: loading " + model);
             var slime = Sessions.open(Workflows.modelPath(model), deviceChoice());
             status.showStatus("SLiMe: segmenting " + image.getTitle());
-            labels = Segmentation.segment(slime, parts, image, all_slices, tilingChoice(),
-                    seed);
+            Segmentation.Result r = Segmentation.segment(slime, parts, image, all_slices, tilingChoice(), seed,
+                    confidence);
+            labels = r.labels();
+            confidence_map = r.confidence();
             status.showStatus("SLiMe: " + labels.getTitle() + " (" + parts.partNames() + ")");
+            status.clearStatus();
         } catch (Exception e) {
             log.error("SLiMe Segment: " + e.getMessage());
             cancel(e.getMessage());

@@ -1,6 +1,8 @@
 package org.slime4j.fiji;
 
 import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.FloatProcessor;
 import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.Slime;
@@ -15,21 +17,44 @@ public final class Segmentation {
 
     public static ImagePlus segment(Slime slime, LearnedParts parts, ImagePlus imp, boolean allSlices, Tiling tiling,
                                     long seed) {
+        return segment(slime, parts, imp, allSlices, tiling, seed, false).labels();
+    }
+
+    /** The label image, and with {@code confidence} the 32-bit confidence map of the same planes (else null). */
+    public record Result(ImagePlus labels, ImagePlus confidence) {
+    }
+
+    public static Result segment(Slime slime, LearnedParts parts, ImagePlus imp, boolean allSlices, Tiling tiling,
+                                 long seed, boolean confidence) {
         InputMapping mapping = parts.inputMapping().startsWith("percentile") ? InputMapping.PERCENTILE
                 : InputMapping.REFERENCE;
         int depth = allSlices ? imp.getNSlices() : 1;
         int frames = allSlices ? imp.getNFrames() : 1;
         List<int[]> slices = new ArrayList<>();
+        ImageStack margins = new ImageStack(imp.getWidth(), imp.getHeight());
         for (int t = 1; t <= frames; t++) {
             for (int z = 1; z <= depth; z++) {
                 int zz = allSlices ? z : imp.getZ();
                 int tt = allSlices ? t : imp.getT();
-                Slime.Segmentation s = slime.segment(parts, Images.rgb(imp, zz, tt, mapping), tiling, seed, false);
+                Slime.Segmentation s = slime.segment(parts, Images.rgb(imp, zz, tt, mapping), tiling, seed,
+                        confidence);
                 slices.add(s.labels());
+                if (confidence) {
+                    margins.addSlice(new FloatProcessor(imp.getWidth(), imp.getHeight(), s.confidence()));
+                }
             }
         }
-        String title = stem(imp.getTitle()) + "_labels";
-        return Images.labels(title, slices, imp.getWidth(), imp.getHeight(), depth, frames, parts.partNames(), imp);
+        String title = stem(imp.getTitle());
+        ImagePlus labels = Images.labels(title + "_labels", slices, imp.getWidth(), imp.getHeight(), depth, frames,
+                parts.partNames(), imp);
+        if (!confidence) {
+            return new Result(labels, null);
+        }
+        ImagePlus map = new ImagePlus(title + "_confidence", margins);
+        map.setDimensions(1, depth, frames);
+        map.setCalibration(imp.getCalibration().copy());
+        map.setDisplayRange(0, 1);
+        return new Result(labels, map);
     }
 
     static String stem(String title) {

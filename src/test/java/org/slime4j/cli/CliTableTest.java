@@ -158,6 +158,23 @@ class CliTableTest {
     }
 
     @Test
+    void confidenceMapsHaveTheLabelImagesShapeAndStayInZeroToOne() {
+        Path labelsOut = tmp.resolve("conf/cell_labels.tif");
+        tmp.resolve("conf").toFile().mkdirs();
+        Result r = cli(segment(image, "--output", labelsOut.toString(), "--confidence").toArray(String[]::new));
+        assertEquals(0, r.code, r.err);
+        ij.ImagePlus map = ij.IJ.openImage(tmp.resolve("conf/cell_confidence.tif").toString());
+        ij.ImagePlus lab = ij.IJ.openImage(labelsOut.toString());
+        assertEquals(32, map.getBitDepth());
+        assertEquals(lab.getWidth(), map.getWidth());
+        assertEquals(lab.getHeight(), map.getHeight());
+        float[] v = (float[]) map.getProcessor().getPixels();
+        for (float f : v) {
+            assertTrue(f >= 0 && f <= 1, "confidence " + f);
+        }
+    }
+
+    @Test
     void versionInfoAndTheDefaultPatternSayWhatTheyShould() throws Exception {
         Result version = cli("--version");
         assertEquals(0, version.code);

@@ -169,7 +169,8 @@ public class SlimePlugin implements PlugIn {
         String learned = Prefs.get(PREFS + "learned", "");
         Map<String, String> v = new Fields().file("learned_parts", learned)
                 .text("model", Workflows.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
-                .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment");
+                .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES)
+                .flag("confidence", false).ask("SLiMe Segment");
         if (v == null) {
             return;
         }
@@ -177,9 +178,12 @@ public class SlimePlugin implements PlugIn {
         remember("model", v.get("model"));
         remember("learned", v.get("learned_parts"));
         Slime slime = Sessions.open(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")));
-        ImagePlus labels = Segmentation.segment(slime, parts, imp, Boolean.parseBoolean(v.get("all_slices")),
-                tiling(v), (long) Double.parseDouble(v.get("seed")));
-        labels.show();
+        Segmentation.Result r = Segmentation.segment(slime, parts, imp, Boolean.parseBoolean(v.get("all_slices")),
+                tiling(v), (long) Double.parseDouble(v.get("seed")), Boolean.parseBoolean(v.get("confidence")));
+        r.labels().show();
+        if (r.confidence() != null) {
+            r.confidence().show();
+        }
     }
 
     private void folder() throws Exception {
