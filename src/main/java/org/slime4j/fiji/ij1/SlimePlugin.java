@@ -40,6 +40,14 @@ public class SlimePlugin implements PlugIn {
                 case "folder" -> folder();
                 case "options" -> options();
                 case "evaluate" -> evaluate();
+                case "rois" -> {
+                    Map<String, String> v = new Fields().flag("all_slices", false).ask("SLiMe Labels to ROIs");
+                    if (v != null) {
+                        int n = org.slime4j.fiji.LabelsToRois.toRoiManager(IJ.getImage(),
+                                Boolean.parseBoolean(v.get("all_slices")));
+                        IJ.log("SLiMe Labels to ROIs: " + n + " ROIs, named after their parts");
+                    }
+                }
                 default -> IJ.error("SLiMe", "unknown command '" + arg + "'");
             }
         } catch (Exception e) {
