@@ -68,7 +68,7 @@ public final class Screenshots {
                 .patches(1, 0, 0.0).seed(42).build();
         rm.runCommand(cell, "Show None");
         Workflows.train(model, DeviceChoice.CPU, names, pairs, Workflows.mappingName(cell), o, true, 1, slime, true,
-                new Trainer.Listener() {
+                null, new Trainer.Listener() {
                     @Override
                     public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
                         Workflows.showPreview(cell, labels, names.size());

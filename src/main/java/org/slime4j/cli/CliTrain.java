@@ -66,6 +66,11 @@ final class CliTrain implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing --out")
     boolean overwrite;
 
+    @Option(names = "--init", paramLabel = "FILE.slime", description = "continue from this learned-parts file: its "
+            + "vectors, optimizer and random state go on (its parts first; new parts may follow); --epochs more "
+            + "epochs; the new file records the lineage")
+    Path init;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = new CommandLine(this);
@@ -101,17 +106,20 @@ final class CliTrain implements Callable<Integer> {
         Sessions.setAttentionSlice(common.attentionSlice);
         long[] last = {System.nanoTime()};
         double[] perEpoch = {0};
+        int[] run = {0};
         Workflows.Trained t = Workflows.train(common.model, common.device(), names, pairs,
-                Workflows.mappingName(opened.get(0)), o, !noValidate, 0, out, overwrite, new Trainer.Listener() {
+                Workflows.mappingName(opened.get(0)), o, !noValidate, 0, out, overwrite, init, new Trainer.Listener() {
                     @Override
                     public void epoch(int epoch, double loss, double iou, boolean best) {
                         long now = System.nanoTime();
                         double seconds = (now - last[0]) / 1e9;
                         last[0] = now;
-                        perEpoch[0] = epoch == 1 ? seconds : 0.8 * perEpoch[0] + 0.2 * seconds;
-                        System.err.printf("epoch %d/%d: loss %.4f%s, %.1f s, about %s left%n", epoch, epochs, loss,
-                                Double.isNaN(iou) ? "" : String.format(", IoU %.3f%s", iou, best ? " (best so far)"
-                                        : ""), seconds, duration(perEpoch[0] * (epochs - epoch)));
+                        perEpoch[0] = run[0] == 0 ? seconds : 0.8 * perEpoch[0] + 0.2 * seconds;
+                        int first = epoch - (++run[0]) + 1;                  // a continued training counts on
+                        System.err.printf("epoch %d/%d: loss %.4f%s, %.1f s, about %s left%n", epoch,
+                                first - 1 + epochs, loss, Double.isNaN(iou) ? "" : String.format(", IoU %.3f%s", iou,
+                                        best ? " (best so far)" : ""), seconds, duration(perEpoch[0] * (epochs
+                                        - run[0])));
                     }
                 }, () -> false, System.err::println);
         System.out.println("wrote " + out + ": parts " + names + "; " + t.summary());

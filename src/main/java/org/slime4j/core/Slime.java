@@ -10,11 +10,13 @@ import java.util.function.BooleanSupplier;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.ModelIdentity;
 import org.slime4j.core.model.Precision;
+import org.slime4j.core.slime.Continuation;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.PatchedSegmenter;
 import org.slime4j.core.slime.Randomness;
 import org.slime4j.core.slime.Resize;
+import org.slime4j.core.slime.Resumption;
 import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
@@ -77,15 +79,23 @@ public final class Slime implements AutoCloseable {
      * @param validateOnTraining after each epoch, segment the training images and keep the best epoch (reference)
      * @param inputMapping       the rule that made the RGB images, stored with the result
      * @param previewEvery       0, or a live preview of the first image every this many epochs
+     * @param continueFrom       null, or a {@code .slime} file to go on training from (its parts first)
      */
     public record TrainingRequest(List<String> partNames, String prompt, List<Trainer.Pair> pairs,
-                                  boolean validateOnTraining, String inputMapping, int previewEvery) {
+                                  boolean validateOnTraining, String inputMapping, int previewEvery,
+                                  java.nio.file.Path continueFrom) {
         public TrainingRequest {
             partNames = List.copyOf(partNames);
             pairs = List.copyOf(pairs);
             if (partNames.size() < 2) {
                 throw new IllegalArgumentException("name at least two parts, the first being the background");
             }
+        }
+
+        /** A training from scratch. */
+        public TrainingRequest(List<String> partNames, String prompt, List<Trainer.Pair> pairs,
+                               boolean validateOnTraining, String inputMapping, int previewEvery) {
+            this(partNames, prompt, pairs, validateOnTraining, inputMapping, previewEvery, null);
         }
     }
 
@@ -107,11 +117,23 @@ public final class Slime implements AutoCloseable {
         }
         TextContext text = TextContext.encode(sd, k, request.prompt());
         sd.releaseTextEncoder();                         // the context is all training and segmentation need
+        Resumption from;
+        try {
+            from = request.continueFrom() == null ? null
+                    : Resumption.of(request.continueFrom(), request.partNames(), text, identity, o.seed());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Randomness.Seeded random = from == null ? Randomness.seeded(o.seed()) : from.random();
         Trainer.Outcome outcome = Trainer.train(sd, text, o, request.pairs(),
-                request.validateOnTraining() ? request.pairs() : List.of(), Randomness.seeded(o.seed()),
+                request.validateOnTraining() ? request.pairs() : List.of(), random, from == null ? null : from.state(),
                 new Trainer.Settings(false, request.previewEvery()), listener, cancelled);
+        List<Continuation.Round> lineage = new java.util.ArrayList<>(from == null ? List.of() : from.lineage());
+        lineage.add(new Continuation.Round(from == null ? null : from.parent(), request.pairs().stream()
+                .map(p -> Resumption.sha256(p.image())).toList(), outcome.epochsRun()
+                - (from == null ? 0 : from.state().epochs())));
         return new LearnedParts(request.partNames(), outcome.vectors(), text, identity, o, request.inputMapping(),
-                Instant.now().toString());
+                Instant.now().toString(), new Continuation(outcome.last(), random.state(), lineage));
     }
 
     /** Labels at the image's size, the part names, and on request the part scores [K, H, W]. */

@@ -60,6 +60,9 @@ public class TrainCommand extends ModelCommand {
     @Parameter
     private boolean overwrite = false;
 
+    @Parameter(label = "Continue from learned parts (optional)", style = "open", required = false, persist = false)
+    private File continue_from;
+
     @Parameter
     private StatusService status;
 
@@ -93,7 +96,7 @@ public class TrainCommand extends ModelCommand {
             int total = epochs * pairs.size();
             Workflows.Trained t = Workflows.train(Workflows.modelPath(model), DeviceChoice.parse(device), names, pairs,
                     Workflows.mappingName(image), o, validate, preview_every, output == null ? null : output.toPath(),
-                    overwrite,
+                    overwrite, continue_from == null ? null : continue_from.toPath(),
                     new Trainer.Listener() {
                         @Override
                         public void step(Trainer.StepReport r) {

@@ -117,10 +117,15 @@ public final class Workflows {
      * Trains on {@code pairs} and saves to {@code output} (never replacing an existing file unless
      * {@code overwrite}), also after a cancel (the kept epoch); reports what the training kept.
      */
+    /**
+     * Trains on {@code pairs} (from scratch, or going on from the {@code .slime} file {@code continueFrom}) and saves to
+     * {@code output} (never replacing an existing file unless {@code overwrite}), also after a cancel (the kept
+     * epoch); reports what the training kept.
+     */
     public static Trained train(Path model, DeviceChoice device, List<String> parts, List<Trainer.Pair> pairs,
                                 String mapping, SlimeOptions options, boolean validate, int previewEvery, Path output,
-                                boolean overwrite, Trainer.Listener listener, BooleanSupplier cancelled,
-                                Consumer<String> status)
+                                boolean overwrite, Path continueFrom, Trainer.Listener listener,
+                                BooleanSupplier cancelled, Consumer<String> status)
             throws IOException {
         if (output != null && !overwrite && output.toFile().exists()) {
             throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
@@ -129,7 +134,8 @@ public final class Workflows {
         Slime slime = Sessions.open(model, device);
         status.accept("SLiMe: training " + parts + " on " + pairs.size() + " image(s)");
         Trainer.Outcome[] outcome = {null};
-        LearnedParts learned = slime.train(new Slime.TrainingRequest(parts, null, pairs, validate, mapping, previewEvery),
+        LearnedParts learned = slime.train(new Slime.TrainingRequest(parts, null, pairs, validate, mapping, previewEvery,
+                        continueFrom),
                 options, new Trainer.Listener() {
                     @Override
                     public void step(Trainer.StepReport report) {

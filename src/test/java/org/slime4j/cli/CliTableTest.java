@@ -175,6 +175,20 @@ class CliTableTest {
     }
 
     @Test
+    void trainingGoesOnFromAFileAndRecordsItsLineage() {
+        String next = tmp.resolve("next.slime").toString();
+        Result r = cli("train", "--model", model, "--image", image, "--labels", labels, "--out", next, "--epochs",
+                "1", "--size", "64", "--device", "cpu", "--init", slime);
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("epoch 3/3: loss"), "epochs count on from the file's 2:\n" + r.err);
+        assertTrue(r.out.contains("; 3 epoch(s), kept epoch "), r.out);
+        Result info = cli("info", next);
+        assertTrue(info.out.contains("trained    3 epochs"), info.out);
+        assertTrue(info.out.matches("(?s).*round 2    1 epochs on 1 image\\(s\\) \\[[0-9a-f]{16}], continuing file "
+                + "[0-9a-f]{16}.*"), info.out);
+    }
+
+    @Test
     void versionInfoAndTheDefaultPatternSayWhatTheyShould() throws Exception {
         Result version = cli("--version");
         assertEquals(0, version.code);

@@ -17,9 +17,25 @@ public final class Adam {
     private int step;
 
     public Adam(double lr, int vectors, int width) {
+        this(lr, new float[vectors][width], new float[vectors][width], 0);
+    }
+
+    /** Adam continuing from a saved state: the moments {@code m}, {@code v} and the steps taken. */
+    public Adam(double lr, float[][] m, float[][] v, int steps) {
         this.lr = lr;
-        this.m = new float[vectors][width];
-        this.v = new float[vectors][width];
+        this.m = Trainer.copy(m);
+        this.v = Trainer.copy(v);
+        this.step = steps;
+    }
+
+    /** The first moments, a copy. */
+    public float[][] firstMoments() {
+        return Trainer.copy(m);
+    }
+
+    /** The second moments, a copy. */
+    public float[][] secondMoments() {
+        return Trainer.copy(v);
     }
 
     /** Updates {@code params} in place with {@code grads}. */

@@ -15,10 +15,12 @@ final class Augmentation {
     private final int parts;
     private int turn;
 
-    Augmentation(Random random, SlimeOptions options, int parts) {
+    /** {@code turn}: how many pairs were augmented before (a continued training goes on with the next part). */
+    Augmentation(Random random, SlimeOptions options, int parts, int turn) {
         this.random = random;
         this.options = options;
         this.parts = parts;
+        this.turn = turn;
     }
 
     Trainer.Pair apply(Trainer.Pair pair) {

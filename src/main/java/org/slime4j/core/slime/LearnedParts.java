@@ -21,7 +21,7 @@ import org.slime4j.core.weights.TensorInfo;
  * options, the input-mapping rule, creation time, format version. Immutable.
  */
 public record LearnedParts(List<String> partNames, float[][] vectors, TextContext text, ModelIdentity baseModel,
-                           SlimeOptions options, String inputMapping, String created) {
+                           SlimeOptions options, String inputMapping, String created, Continuation continuation) {
     public static final String FORMAT = "slime";
     public static final int VERSION = 1;
     private static final Gson GSON = new Gson();
@@ -53,7 +53,18 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
         opts.put("epochs", options.epochs());
         opts.put("learning_rate", options.learningRate());
         opts.put("seed", options.seed());
-        new SafeTensorsWriter()
+        opts.put("train_t_min", options.trainTMin());
+        opts.put("train_t_max", options.trainTMax());
+        opts.put("sd_loss_coef", options.sdLossCoef());
+        opts.put("self_attention_loss_coef", options.selfAttentionLossCoef());
+        opts.put("guidance_scale", options.guidanceScale());
+        opts.put("augment", options.augment());
+        opts.put("min_crop_ratio", options.minCropRatio());
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        if (continuation != null) {
+            continuation.write(w);
+        }
+        w
                 .put("vectors", SafeTensorsWriter.Tensor.floats(flat, vectors.length, d))
                 .put("text", SafeTensorsWriter.Tensor.floats(text.text(), text.length(), d))
                 .put("uncond", SafeTensorsWriter.Tensor.floats(text.uncond(), text.length(), d))
@@ -118,17 +129,28 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                     st.readFloats("uncond"));
             Map<String, Object> opts = GSON.fromJson(required(file, meta, "options"),
                     new TypeToken<Map<String, Object>>() { }.getType());
-            SlimeOptions options = SlimeOptions.defaults().toBuilder()
+            SlimeOptions d0 = SlimeOptions.defaults();                       // for files written before a key
+            SlimeOptions options = d0.toBuilder()
                     .workingSize(Integer.parseInt(required(file, meta, "working_size")))
                     .layers(GSON.fromJson(required(file, meta, "cross_layers"), new TypeToken<List<String>>() { }.getType()),
                             GSON.fromJson(required(file, meta, "self_layers"), new TypeToken<List<String>>() { }.getType()))
-                    .timesteps(5, 100, number(opts, "test_t"))
-                    .patches(number(opts, "patches_per_side"), number(opts, "patch_size"),
-                            ((Number) opts.get("patch_threshold")).doubleValue())
+                    .timesteps(number(opts, "train_t_min", d0.trainTMin()), number(opts, "train_t_max", d0.trainTMax()),
+                            number(opts, "test_t", d0.testT()))
+                    .patches(number(opts, "patches_per_side", d0.patchesPerSide()), number(opts, "patch_size",
+                            d0.patchSize()), decimal(opts, "patch_threshold", d0.patchThreshold()))
+                    .epochs(number(opts, "epochs", d0.epochs()))
+                    .learningRate(decimal(opts, "learning_rate", d0.learningRate()))
+                    .seed((long) decimal(opts, "seed", d0.seed()))
+                    .lossCoefficients(decimal(opts, "sd_loss_coef", d0.sdLossCoef()),
+                            decimal(opts, "self_attention_loss_coef", d0.selfAttentionLossCoef()),
+                            decimal(opts, "guidance_scale", d0.guidanceScale()))
+                    .augment(!Boolean.FALSE.equals(opts.get("augment")), decimal(opts, "min_crop_ratio",
+                            d0.minCropRatio()))
                     .build();
             return new LearnedParts(names, vectors, text, new ModelIdentity(required(file, meta, "base_model"),
                     required(file, meta, "base_model_fingerprint")), options,
-                    meta.getOrDefault("input_mapping", "reference"), meta.get("created"));
+                    meta.getOrDefault("input_mapping", "reference"), meta.get("created"),
+                    Continuation.read(st, meta, vectors.length, d));
         } catch (RuntimeException e) {
             if (e instanceof ModelFormatException m) {
                 throw m;
@@ -150,8 +172,12 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
         return out;
     }
 
-    private static int number(Map<String, Object> opts, String key) {
-        return ((Number) opts.get(key)).intValue();
+    private static int number(Map<String, Object> opts, String key, int fallback) {
+        return opts.get(key) instanceof Number n ? n.intValue() : fallback;
+    }
+
+    private static double decimal(Map<String, Object> opts, String key, double fallback) {
+        return opts.get(key) instanceof Number n ? n.doubleValue() : fallback;
     }
 
     private static String required(Path file, Map<String, String> meta, String key) {
@@ -181,6 +207,15 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
         out.add("layers     cross " + options.crossLayers().size() + ", self " + options.selfLayers().size());
         out.add("input      " + inputMapping);
         out.add("created    " + created);
+        if (continuation != null) {
+            out.add("trained    " + continuation.state().epochs() + " epochs, kept epoch "
+                    + continuation.state().bestEpoch() + "; can be trained further (train --init)");
+            int round = 1;
+            for (Continuation.Round r : continuation.lineage()) {
+                out.add("round " + round++ + "    " + r.epochs() + " epochs on " + r.images().size() + " image(s) "
+                        + r.images() + (r.parent() == null ? "" : ", continuing file " + r.parent()));
+            }
+        }
         return out;
     }
 

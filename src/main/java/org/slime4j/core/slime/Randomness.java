@@ -21,30 +21,72 @@ public interface Randomness {
     Random augmentation();
 
     /** Repeatable draws from {@code seed}. Not thread-safe. */
-    static Randomness seeded(long seed) {
-        Random main = new Random(seed);
-        Random augment = new Random(seed ^ 0x5DEECE66DL);
-        return new Randomness() {
-            @Override
-            public int timestep(int min, int max) {
-                return min + main.nextInt(max - min + 1);
-            }
+    static Seeded seeded(long seed) {
+        return new Seeded(new Random(seed), new Random(seed ^ 0x5DEECE66DL));
+    }
 
-            @Override
-            public NDArray normal(NDManager m, Shape shape) {
-                float[] values = new float[Math.toIntExact(shape.size())];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) main.nextGaussian();
-                }
-                try (NDArray alias = m.create(values, shape)) {
-                    return alias.duplicate();
-                }
-            }
+    /**
+     * The production draws: two generators whose whole state can be saved and restored, so that a training continued
+     * from a file draws what an uninterrupted one would have.
+     */
+    final class Seeded implements Randomness {
+        private final Random main;
+        private final Random augment;
 
-            @Override
-            public Random augmentation() {
-                return augment;
+        private Seeded(Random main, Random augment) {
+            this.main = main;
+            this.augment = augment;
+        }
+
+        @Override
+        public int timestep(int min, int max) {
+            return min + main.nextInt(max - min + 1);
+        }
+
+        @Override
+        public NDArray normal(NDManager m, Shape shape) {
+            float[] values = new float[Math.toIntExact(shape.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) main.nextGaussian();
             }
-        };
+            try (NDArray alias = m.create(values, shape)) {
+                return alias.duplicate();
+            }
+        }
+
+        @Override
+        public Random augmentation() {
+            return augment;
+        }
+
+        /** Both generators' state (Java serialization of {@link Random}, which keeps its seed and spare Gaussian). */
+        public byte[] state() {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(main);
+                out.writeObject(augment);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        /** The generators {@link #state} saved, drawing on from where they stopped. */
+        public static Seeded restore(byte[] state) {
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(state)) {
+                @Override
+                protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
+                        throws java.io.IOException, ClassNotFoundException {
+                    if (!desc.getName().equals(Random.class.getName())) {   // nothing but the two generators
+                        throw new java.io.InvalidClassException(desc.getName(), "not a random generator state");
+                    }
+                    return super.resolveClass(desc);
+                }
+            }) {
+                return new Seeded((Random) in.readObject(), (Random) in.readObject());
+            } catch (java.io.IOException | ClassNotFoundException | ClassCastException e) {
+                throw new IllegalArgumentException("the saved random state is damaged: " + e.getMessage(), e);
+            }
+        }
     }
 }

@@ -68,7 +68,15 @@ public final class Trainer {
      * that shows whether anything was learned); both NaN without validation images.
      */
     public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, double backgroundIou,
-                          boolean cancelled) {
+                          boolean cancelled, State last) {
+    }
+
+    /**
+     * Where a training stands after its last step, and where a continued one starts: the vectors, Adam's moments
+     * and steps, the epochs run in all, and the best epoch so far (its vectors and IoU; epoch 0 and -inf: none).
+     */
+    public record State(float[][] vectors, float[][] adamM, float[][] adamV, int adamSteps, int epochs,
+                        float[][] best, int bestEpoch, double bestIou) {
     }
 
     private Trainer() {
@@ -77,26 +85,40 @@ public final class Trainer {
     public static Outcome train(StableDiffusion sd, TextContext text, SlimeOptions o, List<Pair> pairs,
                                 List<Pair> validation, Randomness random, Settings settings, Listener listener,
                                 BooleanSupplier cancelled) {
+        return train(sd, text, o, pairs, validation, random, null, settings, listener, cancelled);
+    }
+
+    /**
+     * Trains {@code o.epochs()} epochs, from the text's initial vectors, or from {@code from} (a saved
+     * {@link State}; with the random draws restored as saved, the result equals one uninterrupted training).
+     */
+    public static Outcome train(StableDiffusion sd, TextContext text, SlimeOptions o, List<Pair> pairs,
+                                List<Pair> validation, Randomness random, State from, Settings settings,
+                                Listener listener, BooleanSupplier cancelled) {
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("training needs at least one annotated image");
         }
         int k = text.parts();
         int l = o.latentSize();
-        float[][] vectors = text.initialVectors();
-        float[][] best = copy(vectors);
-        int bestEpoch = 0;
-        double bestIou = Double.NEGATIVE_INFINITY;
-        Adam adam = new Adam(o.learningRate(), k - 1, text.width());
-        Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k) : null;
-        int step = 0;
+        float[][] vectors = from == null ? text.initialVectors() : copy(from.vectors());
+        float[][] best = from == null ? copy(vectors) : copy(from.best());
+        int bestEpoch = from == null ? 0 : from.bestEpoch();
+        double bestIou = from == null ? Double.NEGATIVE_INFINITY : from.bestIou();
+        Adam adam = from == null ? new Adam(o.learningRate(), k - 1, text.width())
+                : new Adam(o.learningRate(), from.adamM(), from.adamV(), from.adamSteps());
+        Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k, adam.steps()) : null;
+        int done = from == null ? 0 : from.epochs();
+        int step = adam.steps();
         double background = validation.isEmpty() ? Double.NaN : backgroundIou(validation, k);
-        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+        for (int epoch = done + 1; epoch <= done + o.epochs(); epoch++) {
             double lossSum = 0;
             for (Pair pair : pairs) {
                 if (cancelled.getAsBoolean()) {
                     boolean any = bestIou > Double.NEGATIVE_INFINITY;
+                    State last = new State(copy(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
+                            epoch - 1, copy(best), bestEpoch, bestIou);
                     return finish(listener, new Outcome(any ? best : vectors, epoch - 1, any ? bestEpoch : epoch - 1,
-                            any ? bestIou : Double.NaN, background, true));
+                            any ? bestIou : Double.NaN, background, true, last));
                 }
                 Pair sample = augmentation == null ? pair : augmentation.apply(pair);
                 int[] mask = sample.mask().resizeNearest(l, l).labels();
@@ -130,9 +152,12 @@ public final class Trainer {
                 listener.preview(epoch, preview(sd, text, vectors, o, pairs.get(0).image(), epoch));
             }
         }
+        int epochs = done + o.epochs();
+        State last = new State(copy(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(), epochs,
+                copy(best), bestEpoch, bestIou);
         return finish(listener, validation.isEmpty()
-                ? new Outcome(vectors, o.epochs(), o.epochs(), Double.NaN, Double.NaN, false)
-                : new Outcome(best, o.epochs(), bestEpoch, bestIou, background, false));
+                ? new Outcome(vectors, epochs, epochs, Double.NaN, Double.NaN, false, last)
+                : new Outcome(best, epochs, bestEpoch, bestIou, background, false, last));
     }
 
     private static Outcome finish(Listener listener, Outcome outcome) {

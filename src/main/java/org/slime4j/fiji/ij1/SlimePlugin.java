@@ -124,6 +124,7 @@ public class SlimePlugin implements PlugIn {
                 .number("epochs", 200).number("learning_rate", 0.1).number("seed", 42)
                 .choice("device", "auto", DEVICES).number("working_size", 512)
                 .flag("augment", true).flag("validate", true).number("preview_every", 0).flag("overwrite", false)
+                .file("continue_from", "")
                 .ask("SLiMe Train");
         if (v == null) {
             return;
@@ -150,6 +151,7 @@ public class SlimePlugin implements PlugIn {
                 pairs, Workflows.mappingName(imp), o, Boolean.parseBoolean(v.get("validate")),
                 (int) Double.parseDouble(v.get("preview_every")),
                 v.get("output").isBlank() ? null : Path.of(v.get("output")), Boolean.parseBoolean(v.get("overwrite")),
+                v.get("continue_from").isBlank() ? null : Path.of(v.get("continue_from")),
                 new Trainer.Listener() {
                     @Override
                     public void step(Trainer.StepReport r) {

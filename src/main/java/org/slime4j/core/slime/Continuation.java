@@ -1,0 +1,78 @@
+package org.slime4j.core.slime;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.slime4j.core.weights.SafeTensors;
+import org.slime4j.core.weights.SafeTensorsWriter;
+
+/**
+ * What a {@code .slime} file keeps so that training can go on from it: the last epoch's vectors and Adam's state
+ * beside the kept (best) ones, the random generators' state, the epochs run, the best epoch and its IoU, and the
+ * file's lineage: one round per training, with its parent file's SHA-256 (null for the first), the SHA-256 of each
+ * training image's pixels, and the epochs it ran.
+ */
+public record Continuation(Trainer.State state, byte[] random, List<Round> lineage) {
+    private static final Gson GSON = new Gson();
+
+    /** One training round. */
+    public record Round(String parent, List<String> images, int epochs) {
+    }
+
+    public Continuation {
+        lineage = List.copyOf(lineage);
+    }
+
+    void write(SafeTensorsWriter w) {
+        Trainer.State s = state;
+        int rows = s.vectors().length;
+        int width = rows == 0 ? 0 : s.vectors()[0].length;
+        w.put("last_vectors", SafeTensorsWriter.Tensor.floats(flat(s.vectors()), rows, width))
+                .put("adam_m", SafeTensorsWriter.Tensor.floats(flat(s.adamM()), rows, width))
+                .put("adam_v", SafeTensorsWriter.Tensor.floats(flat(s.adamV()), rows, width))
+                .put("best_vectors", SafeTensorsWriter.Tensor.floats(flat(s.best()), rows, width))
+                .metadata("adam_steps", Integer.toString(s.adamSteps()))
+                .metadata("epochs_done", Integer.toString(s.epochs()))
+                .metadata("best_epoch", Integer.toString(s.bestEpoch()))
+                .metadata("best_iou", Double.toString(s.bestIou()))
+                .metadata("random_state", Base64.getEncoder().encodeToString(random))
+                .metadata("lineage", GSON.toJson(lineage));
+    }
+
+    /** The continuation a file holds, or null for a file written without one. */
+    static Continuation read(SafeTensors st, Map<String, String> meta, int rows, int width) throws IOException {
+        if (!st.tensors().containsKey("last_vectors")) {
+            return null;
+        }
+        Trainer.State state = new Trainer.State(rows(st, "last_vectors", rows, width), rows(st, "adam_m", rows, width),
+                rows(st, "adam_v", rows, width), Integer.parseInt(meta.get("adam_steps")),
+                Integer.parseInt(meta.get("epochs_done")), rows(st, "best_vectors", rows, width),
+                Integer.parseInt(meta.get("best_epoch")), Double.parseDouble(meta.get("best_iou")));
+        List<Round> lineage = GSON.fromJson(meta.get("lineage"), new TypeToken<List<Round>>() { }.getType());
+        return new Continuation(state, Base64.getDecoder().decode(meta.get("random_state")), lineage);
+    }
+
+    private static float[][] rows(SafeTensors st, String name, int rows, int width) throws IOException {
+        float[] flat = st.readFloats(name);
+        if (flat.length != rows * width) {
+            throw new IOException("tensor '" + name + "' has " + flat.length + " values, not " + rows + "×" + width);
+        }
+        float[][] out = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        }
+        return out;
+    }
+
+    static float[] flat(float[][] rows) {
+        int width = rows.length == 0 ? 0 : rows[0].length;
+        float[] out = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * width, width);
+        }
+        return out;
+    }
+}

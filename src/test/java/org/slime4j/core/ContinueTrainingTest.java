@@ -1,0 +1,93 @@
+package org.slime4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.slime.Continuation;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trainer;
+
+/**
+ * Training continued from a {@code .slime} file: its last state for M more epochs equals N+M epochs in one go
+ * (augmentation and validation on: every draw, the Adam state and the best epoch carried over); added parts start
+ * from fresh vectors beside the old ones; other parts are refused; the lineage is recorded.
+ */
+class ContinueTrainingTest {
+    @TempDir
+    Path tmp;
+
+    private static Slime.TrainingRequest request(List<String> names, Path from) {
+        return new Slime.TrainingRequest(names, null, List.of(Samples.sample(64, 64)), true, "reference /255", 0,
+                from);
+    }
+
+    @Test
+    void mMoreEpochsFromAFileEqualNPlusMInOneGo() throws Exception {
+        List<String> names = SlimeTest.NAMES;
+        try (Slime s = Slime.open(TinyModel.write(tmp.resolve("model"), false, org.slime4j.core.weights.DType.F32, 77), DeviceChoice.CPU)) {
+            LearnedParts oneGo = s.train(request(names, null), SlimeTest.options(4, true), Trainer.NONE, () -> false);
+            Path first = tmp.resolve("first.slime");
+            s.train(request(names, null), SlimeTest.options(2, true), Trainer.NONE, () -> false).save(first, false);
+            LearnedParts continued = s.train(request(names, first), SlimeTest.options(2, true), Trainer.NONE,
+                    () -> false);
+            Path second = tmp.resolve("second.slime");
+            continued.save(second, false);
+            LearnedParts reloaded = LearnedParts.load(second);
+
+            Trainer.State a = oneGo.continuation().state();
+            Trainer.State b = reloaded.continuation().state();
+            assertEquals(4, b.epochs());
+            assertEquals(a.adamSteps(), b.adamSteps());
+            assertEquals(a.bestEpoch(), b.bestEpoch());
+            assertEquals(a.bestIou(), b.bestIou(), 1e-12);
+            for (int i = 0; i < a.vectors().length; i++) {
+                assertArrayEquals(a.vectors()[i], b.vectors()[i], 1e-6f, "last vectors, row " + i);
+                assertArrayEquals(a.adamV()[i], b.adamV()[i], 1e-6f, "Adam's second moments, row " + i);
+                assertArrayEquals(oneGo.vectors()[i], reloaded.vectors()[i], 1e-6f, "kept vectors, row " + i);
+            }
+            float[] afterTwo = LearnedParts.load(first).continuation().state().vectors()[0];
+            double moved = 0;
+            for (int j = 0; j < afterTwo.length; j++) {
+                moved = Math.max(moved, Math.abs(b.vectors()[0][j] - afterTwo[j]));
+            }
+            assertTrue(moved > 1e-4, "the last two epochs changed the vectors (" + moved + "): not a vacuous match");
+
+            List<Continuation.Round> lineage = reloaded.continuation().lineage();
+            assertEquals(2, lineage.size());
+            assertNull(lineage.get(0).parent());
+            assertEquals(lineage.get(0).images(), lineage.get(1).images(), "the same training image");
+            assertEquals(2, lineage.get(1).epochs());
+            assertEquals(16, lineage.get(1).parent().length());
+        }
+    }
+
+    @Test
+    void addedPartsStartFreshBesideTheOldVectorsAndOtherPartsAreRefused() throws Exception {
+        try (Slime s = Slime.open(TinyModel.write(tmp.resolve("model"), false, org.slime4j.core.weights.DType.F32, 78), DeviceChoice.CPU)) {
+            Path first = tmp.resolve("first.slime");
+            LearnedParts old = s.train(request(SlimeTest.NAMES, null), SlimeTest.options(2, false), Trainer.NONE,
+                    () -> false);
+            old.save(first, false);
+            List<String> more = List.of("background", "disk", "square", "ring");
+            SlimeOptions none = SlimeTest.options(0, false);                       // no epoch: the starting point
+            LearnedParts start = s.train(request(more, first), none, Trainer.NONE, () -> false);
+            assertEquals(more, start.partNames());
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(old.continuation().state().vectors()[i], start.vectors()[i], "old part " + i);
+            }
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> s.train(request(
+                    List.of("background", "square", "disk"), first), none, Trainer.NONE, () -> false));
+            assertTrue(other.getMessage().contains("continue with the same parts, or add new ones after them"),
+                    other.getMessage());
+        }
+    }
+}
