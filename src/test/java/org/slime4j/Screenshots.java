@@ -85,6 +85,29 @@ public final class Screenshots {
         labels.getWindow().toFront();
         settle();
         capture(labels.getWindow().getBounds(), out.resolve("segmentation-result.png"));
+
+        // the refinement loop: the labels as named ROIs to correct, where the model is unsure, and the evaluation
+        rm.reset();
+        macroOn(labels, "rois", "all_slices");
+        rm.runCommand(cell, "Show All with labels");
+        cell.getWindow().toFront();
+        settle();
+        capture(cell.getWindow().getBounds(), out.resolve("labels-to-rois.png"));
+        macroOn(cell, "segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices tiling=squeeze "
+                + "tile_scale=1 tile_overlap=0.25 seed=0 device=cpu confidence");
+        ImagePlus confidence = WindowManager.getImage("cell_confidence");
+        confidence.getWindow().toFront();
+        settle();
+        capture(confidence.getWindow().getBounds(), out.resolve("confidence-map.png"));
+        Path truth = work.resolve("truth.png");
+        Files.copy(sample.resolve("cell-labels.png"), truth);
+        Path predicted = work.resolve("cell_labels.tif");
+        new ij.io.FileSaver(labels).saveAsTiff(predicted.toString());
+        macro("evaluate", "labels=[" + predicted + "] ground_truth=[" + truth + "] csv=[]");
+        Window table = WindowManager.getWindow("SLiMe Evaluate");
+        table.toFront();
+        settle();
+        capture(table.getBounds(), out.resolve("evaluate-table.png"));
         System.out.println("screenshots in " + out);
         System.exit(0);
     }
@@ -92,6 +115,17 @@ public final class Screenshots {
     /** Runs a SLiMe command as a macro's {@code run(...)} does: on a macro thread, with its options. */
     private static void macro(String command, String options) throws InterruptedException {
         Thread t = new Thread(() -> {
+            Macro.setOptions(options);
+            new SlimePlugin().run(command);
+        }, "Run$_screenshots");
+        t.start();
+        t.join(120_000);
+    }
+
+    /** As {@link #macro}, with {@code imp} the current image of the macro thread. */
+    private static void macroOn(ImagePlus imp, String command, String options) throws InterruptedException {
+        Thread t = new Thread(() -> {
+            WindowManager.setTempCurrentImage(imp);
             Macro.setOptions(options);
             new SlimePlugin().run(command);
         }, "Run$_screenshots");

@@ -44,9 +44,10 @@ class ScreenshotsIT {
             fail("Screenshots did not finish:\n" + Files.readString(log));
         }
         assertEquals(0, p.exitValue(), Files.readString(log));
-        for (String name : List.of("train-dialog.png", "training-preview.png", "segmentation-result.png")) {
+        for (String name : List.of("train-dialog.png", "training-preview.png", "segmentation-result.png",
+                "labels-to-rois.png", "confidence-map.png", "evaluate-table.png")) {
             BufferedImage shot = ImageIO.read(new File(tmp.resolve("shots").resolve(name).toString()));
-            assertTrue(shot.getWidth() >= 500 && shot.getHeight() >= 600, name + " " + shot.getWidth() + "×"
+            assertTrue(shot.getWidth() >= 300 && shot.getHeight() >= 200, name + " " + shot.getWidth() + "×"
                     + shot.getHeight());
             Set<Integer> colours = new HashSet<>();
             for (int y = 0; y < shot.getHeight(); y += 7) {

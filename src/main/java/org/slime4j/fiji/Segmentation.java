@@ -53,7 +53,7 @@ public final class Segmentation {
         ImagePlus map = new ImagePlus(title + "_confidence", margins);
         map.setDimensions(1, depth, frames);
         map.setCalibration(imp.getCalibration().copy());
-        map.setDisplayRange(0, 1);
+        map.resetDisplayRange();                        // values stay 0..1 margins; shown from the least to the most sure
         return new Result(labels, map);
     }
 
