@@ -88,6 +88,12 @@ class ContinueTrainingTest {
                     List.of("background", "square", "disk"), first), none, Trainer.NONE, () -> false));
             assertTrue(other.getMessage().contains("continue with the same parts, or add new ones after them"),
                     other.getMessage());
+            try (Slime sd2 = Slime.open(TinyModel.write(tmp.resolve("sd2"), true,
+                    org.slime4j.core.weights.DType.F32, 79), DeviceChoice.CPU)) {
+                IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> sd2.train(
+                        request(SlimeTest.NAMES, first), none, Trainer.NONE, () -> false));
+                assertTrue(model.getMessage().contains("not on the base model open now"), model.getMessage());
+            }
         }
     }
 }
