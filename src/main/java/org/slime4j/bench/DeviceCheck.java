@@ -99,6 +99,11 @@ public final class DeviceCheck {
             LearnedParts learned = s.train(new Slime.TrainingRequest(parts, null, List.of(pair), false,
                     "reference /255", 0), o, new Trainer.Listener() {
                         @Override
+                        public boolean wantsStepDetails() {
+                            return true;
+                        }
+
+                        @Override
                         public void step(Trainer.StepReport r) {
                             losses.add(new float[] {r.result().loss1(), r.result().loss2(), r.result().sdLoss(),
                                 r.result().loss()});

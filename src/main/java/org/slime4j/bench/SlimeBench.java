@@ -180,8 +180,6 @@ public final class SlimeBench {
         SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).augment(false, 0.8).build();
         TextContext text = TextContext.encode(sd, k, null);
         sd.releaseTextEncoder();                                                 // as Slime.train does
-        float[][] vectors = text.initialVectors();
-        Adam adam = new Adam(o.learningRate(), k - 1, text.width());
         Randomness random = Randomness.seeded(1);
         int[] mask = new int[l * l];
         for (int i = 0; i < mask.length; i++) {
@@ -189,16 +187,21 @@ public final class SlimeBench {
         }
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray image = m.randomUniform(0, 1, new Shape(1, 3, s, s));
+            NDArray[] vectors = {Adam.rows(m, text.initialVectors())};          // on the device, as Trainer keeps them
+            Adam adam = new Adam(m, o.learningRate(), k - 1, text.width());
             Runnable step = () -> {
                 try (NDManager sm = sd.manager().newSubManager()) {
-                    TrainStep.Result r = TrainStep.run(sd, text, o, image, mask, random.timestep(5, 100),
+                    TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, random.timestep(5, 100),
                             random.normal(sm, new Shape(1, 4, l, l)), random.normal(sm, new Shape(1, 4, l, l)),
-                            vectors, null);
-                    adam.step(vectors, r.gradients());
+                            vectors[0], null);
+                    NDArray next = adam.step(vectors[0], r.gradients());
+                    r.gradients().close();
+                    vectors[0].close();
+                    vectors[0] = next;
                 }
             };
             SlimeOptions cropped = crops == 1 ? o : o.toBuilder().patches(crops, s * 3 / 4, o.patchThreshold()).build();
-            Runnable segment = () -> PatchedSegmenter.segment(sd, text, vectors, cropped, image, s, random, null);
+            Runnable segment = () -> PatchedSegmenter.segment(sd, text, vectors[0], cropped, image, s, random, null);
             double train = phase("train step", steps, step);
             double seg = phase("segmentation", segmentations, segment);
             double both = phase("train step + segmentation", steps, () -> {

@@ -74,6 +74,11 @@ class TrajectoryParityTest {
                     List.of(new Trainer.Pair(image, labels.resizeNearest(image.width(), image.height()))), List.of(),
                     draws, new Trainer.Settings(true, 0), new Trainer.Listener() {
                         @Override
+                        public boolean wantsStepDetails() {
+                            return true;
+                        }
+
+                        @Override
                         public void step(Trainer.StepReport report) {
                             reports.add(report);
                         }

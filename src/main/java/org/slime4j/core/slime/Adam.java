@@ -1,9 +1,14 @@
 package org.slime4j.core.slime;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
 /**
- * PyTorch 1.13's single-tensor Adam (no weight decay, no amsgrad) on the learned vectors, in fp32 in the same order
- * of operations: {@code m = β₁m + (1-β₁)g; v = β₂v + (1-β₂)g²; p -= (lr/(1-β₁ᵏ)) · m / (√v/√(1-β₂ᵏ) + ε)}.
- * Its state (moments, step count) carries across steps. Not thread-safe.
+ * PyTorch 1.13's single-tensor Adam (no weight decay, no amsgrad) on the learned vectors [K-1, D], on the device
+ * where they live, in fp32 and in the same order of operations, one elementwise op at a time:
+ * {@code m = β₁m + (1-β₁)g; v = β₂v + (1-β₂)g·g; p -= (lr/(1-β₁ᵏ)) · m / (√v/√(1-β₂ᵏ) + ε)}. Its state (moments,
+ * step count) carries across steps and lives in the manager it was made with. Not thread-safe.
  */
 public final class Adam {
     private static final float BETA1 = 0.9f;
@@ -12,51 +17,83 @@ public final class Adam {
     private static final float ONE_MINUS_BETA1 = (float) (1 - 0.9);
     private static final float ONE_MINUS_BETA2 = (float) (1 - 0.999);
     private final double lr;
-    private final float[][] m;
-    private final float[][] v;
+    private NDArray m;
+    private NDArray v;
     private int step;
 
-    public Adam(double lr, int vectors, int width) {
-        this(lr, new float[vectors][width], new float[vectors][width], 0);
+    /** A fresh Adam for {@code vectors} rows of {@code width}, its state in {@code manager}. */
+    public Adam(NDManager manager, double lr, int vectors, int width) {
+        this(manager, lr, new float[vectors][width], new float[vectors][width], 0);
     }
 
     /** Adam continuing from a saved state: the moments {@code m}, {@code v} and the steps taken. */
-    public Adam(double lr, float[][] m, float[][] v, int steps) {
+    public Adam(NDManager manager, double lr, float[][] m, float[][] v, int steps) {
         this.lr = lr;
-        this.m = Trainer.copy(m);
-        this.v = Trainer.copy(v);
+        this.m = rows(manager, m);
+        this.v = rows(manager, v);
         this.step = steps;
     }
 
-    /** The first moments, a copy. */
-    public float[][] firstMoments() {
-        return Trainer.copy(m);
+    /** {@code rows} as a [rows, width] array libtorch owns, in {@code manager}. */
+    public static NDArray rows(NDManager manager, float[][] rows) {
+        try (NDArray alias = manager.create(Continuation.flat(rows), new Shape(rows.length,
+                rows.length == 0 ? 0 : rows[0].length))) {
+            return alias.duplicate();
+        }
     }
 
-    /** The second moments, a copy. */
-    public float[][] secondMoments() {
-        return Trainer.copy(v);
-    }
-
-    /** Updates {@code params} in place with {@code grads}. */
-    public void step(float[][] params, float[][] grads) {
+    /** The updated parameters (a new array in the state's manager) for {@code params} and their {@code grads}. */
+    public NDArray step(NDArray params, NDArray grads) {
         step++;
         double biasCorrection1 = 1 - Math.pow(0.9, step);
         double biasCorrection2 = 1 - Math.pow(0.999, step);
         float stepSize = (float) (lr / biasCorrection1);
         float correction2Sqrt = (float) Math.sqrt(biasCorrection2);
-        for (int i = 0; i < params.length; i++) {
-            for (int j = 0; j < params[i].length; j++) {
-                float g = grads[i][j];
-                m[i][j] = m[i][j] * BETA1 + ONE_MINUS_BETA1 * g;
-                v[i][j] = v[i][j] * BETA2 + ONE_MINUS_BETA2 * g * g;
-                float denom = (float) Math.sqrt(v[i][j]) / correction2Sqrt + EPS;
-                params[i][j] = params[i][j] - stepSize * (m[i][j] / denom);
+        NDManager manager = m.getManager();
+        NDArray m1;
+        NDArray v1;
+        NDArray p;
+        try (NDManager scratch = manager.newSubManager()) {
+            for (NDArray a : new NDArray[] {m, v, params, grads}) {
+                a.tempAttach(scratch);                         // the intermediates go with scratch, these come back
+            }
+            m1 = m.mul(BETA1).add(grads.mul(ONE_MINUS_BETA1));                     // [K-1, D]
+            v1 = v.mul(BETA2).add(grads.mul(ONE_MINUS_BETA2).mul(grads));           // [K-1, D]
+            NDArray denom = v1.sqrt().div(correction2Sqrt).add(EPS);
+            p = params.sub(m1.div(denom).mul(stepSize));
+            for (NDArray kept : new NDArray[] {m1, v1, p}) {
+                kept.attach(manager);
             }
         }
+        m.close();
+        v.close();
+        m = m1;
+        v = v1;
+        return p;
     }
 
     public int steps() {
         return step;
+    }
+
+    /** The first moments, on the host (for a saved state). */
+    public float[][] firstMoments() {
+        return host(m);
+    }
+
+    /** The second moments, on the host (for a saved state). */
+    public float[][] secondMoments() {
+        return host(v);
+    }
+
+    public static float[][] host(NDArray rows) {
+        float[] flat = rows.toFloatArray();
+        int n = (int) rows.getShape().get(0);
+        int width = n == 0 ? 0 : flat.length / n;
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        }
+        return out;
     }
 }

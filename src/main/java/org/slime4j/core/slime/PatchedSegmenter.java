@@ -41,6 +41,12 @@ public final class PatchedSegmenter {
         return segment(sd, text, vectors, o, List.of(image), size, random, trace).get(0);
     }
 
+    /** As the other {@code segment} of one image, with the vectors [K-1, D] already on the device (training). */
+    public static Result segment(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o, NDArray image,
+                                 int size, Randomness random, Map<String, float[]> trace) {
+        return segmentOnDevice(sd, text, vectors, o, List.of(image), size, random, trace).get(0);
+    }
+
     /**
      * Several images (the tiles of a large image, say), each as {@link #segment(StableDiffusion, TextContext,
      * float[][], SlimeOptions, NDArray, int, Randomness, Map) one}: their crops, one image after the other, go through
@@ -49,6 +55,14 @@ public final class PatchedSegmenter {
      */
     public static List<Result> segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
                                        List<NDArray> images, int size, Randomness random, Map<String, float[]> trace) {
+        try (NDManager m = sd.manager().newSubManager()) {
+            return segmentOnDevice(sd, text, Adam.rows(m, vectors), o, images, size, random, trace);
+        }
+    }
+
+    private static List<Result> segmentOnDevice(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o,
+                                                List<NDArray> images, int size, Randomness random,
+                                                Map<String, float[]> trace) {
         int s = o.workingSize();
         int patch = o.effectivePatchSize();
         int ratio = s / size;
@@ -107,7 +121,7 @@ public final class PatchedSegmenter {
     }
 
     /** One VAE and UNet pass over {@code crops} as a batch; each crop's maps are accumulated into its image. */
-    private static void pass(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o, List<Crop> crops,
+    private static void pass(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o, List<Crop> crops,
                              NDManager m, Randomness random, Map<String, float[]> trace) {
         int b = crops.size();
         int k = text.parts();
@@ -124,8 +138,10 @@ public final class PatchedSegmenter {
         NDArray latents = sd.vae().encodeImages(batch(squeezed), batch(eps));    // [B, 4, L, L]
         NDArray noisy = sd.schedule().addNoise(latents, batch(noise), o.testT());
         List<NDArray> learned = new ArrayList<>();
-        for (float[] v : vectors) {
-            learned.add(m.create(v, new Shape(1, text.width())));
+        for (int i = 0; i < vectors.getShape().get(0); i++) {
+            NDArray row = vectors.get(i);                                        // a view of the vectors' row
+            row.attach(m);
+            learned.add(row.reshape(1, text.width()));                           // [1, D]
         }
         NDArray one = text.text(m, learned);                                     // [1, 77, D]
         NDList copies = new NDList();

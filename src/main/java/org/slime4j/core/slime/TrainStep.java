@@ -2,6 +2,8 @@ package org.slime4j.core.slime;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -29,29 +31,50 @@ public final class TrainStep {
     public record Result(float loss1, float loss2, float sdLoss, float loss, float[][] gradients) {
     }
 
+    /** Losses as floats (the progress shows them) and the gradients [K-1, D], left on the device. */
+    public record OnDevice(float loss1, float loss2, float sdLoss, float loss, NDArray gradients) {
+        /** With the gradients on the host (tests, checks). */
+        public Result toHost() {
+            return new Result(loss1, loss2, sdLoss, loss, Adam.host(gradients));
+        }
+    }
+
+    /** As {@link #run(StableDiffusion, TextContext, SlimeOptions, NDArray, int[], int, NDArray, NDArray, NDArray, Map)}
+     *  with the vectors on the host and the gradients brought back. */
+    public static Result run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
+                             NDArray vaeEps, NDArray noise, float[][] vectors, Map<String, NDArray> trace) {
+        try (NDManager m = sd.manager().newSubManager()) {
+            return run(sd, text, o, image, mask, t, vaeEps, noise, Adam.rows(m, vectors), trace).toHost();
+        }
+    }
+
     /**
      * @param image   RGB in [0, 1], [1, 3, H, W]; squeezed to S×S when it is not
      * @param mask    labels 0..K-1 at the latent size, L×L, row-major
      * @param vaeEps  N(0, 1) of the VAE sample [1, 4, L, L]
      * @param noise   N(0, 1) diffusion noise [1, 4, L, L]
-     * @param vectors the K-1 learned vectors [K-1][D]
+     * @param vectors the K-1 learned vectors [K-1, D] on the device
      * @param trace   when not null, receives intermediate maps by golden name (attached to the image's manager)
+     * @return the losses, and the gradients [K-1, D] in the vectors' manager
      */
-    public static Result run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
-                             NDArray vaeEps, NDArray noise, float[][] vectors, Map<String, NDArray> trace) {
+    public static OnDevice run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
+                               NDArray vaeEps, NDArray noise, NDArray vectors, Map<String, NDArray> trace) {
         int k = text.parts();
         int l = o.latentSize();
         checkMask(mask, l, k);
-        Result result;
+        OnDevice result;
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray squeezed = Resize.bilinear(m, image, o.workingSize(), o.workingSize()); // [1, 3, S, S]
             NDArray latents = sd.vae().encodeImages(squeezed, vaeEps);           // [1, 4, L, L]
             NDArray noisy = sd.schedule().addNoise(latents, noise, t);           // [1, 4, L, L]
             List<NDArray> learned = new ArrayList<>();
-            for (float[] v : vectors) {
-                NDArray leaf = m.create(v, new Shape(1, text.width())).duplicate(); // [1, D]
-                leaf.setRequiresGradient(true);
-                learned.add(leaf);
+            for (int i = 0; i < vectors.getShape().get(0); i++) {
+                try (NDArray row = vectors.get(i)) {
+                    NDArray leaf = row.reshape(1, text.width()).duplicate();        // [1, D], a leaf of its own
+                    leaf.attach(m);
+                    leaf.setRequiresGradient(true);
+                    learned.add(leaf);
+                }
             }
             float[] weights = pixelWeights(mask, k);
             NDArray oneHot = m.create(oneHot(mask, k), new Shape(k, l, l)).duplicate(); // [K, L, L]
@@ -119,19 +142,20 @@ public final class TrainStep {
                     trace.put("train.noise_pred_both", eu.concat(et, 0));
                 }
             }
-            float[][] grads = new float[vectors.length][];
-            for (int i = 0; i < learned.size(); i++) {
-                try (NDArray g = learned.get(i).getGradient()) {
-                    grads[i] = g.toFloatArray();
-                }
+            NDList grads = new NDList();
+            for (NDArray leaf : learned) {
+                grads.add(leaf.getGradient());                                   // [1, D] each
             }
+            NDArray gradients = NDArrays.concat(grads, 0);                       // [K-1, D], stays on the device
+            gradients.attach(vectors.getManager());
+            grads.close();
             if (trace != null) {
                 for (Map.Entry<String, NDArray> e : trace.entrySet()) {
                     e.setValue(e.getValue().stopGradient());
                     e.getValue().attach(image.getManager());
                 }
             }
-            result = new Result(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), grads);
+            result = new OnDevice(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), gradients);
         }
         Engines.trim();                                  // the step's freed buffers go back before the next peak
         return result;

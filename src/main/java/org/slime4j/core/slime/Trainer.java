@@ -24,7 +24,10 @@ public final class Trainer {
         }
     }
 
-    /** What a training step reports. {@code checkLabels} is null unless {@link Settings#checkEveryStep}. */
+    /**
+     * What a training step reports. {@code checkLabels} is null unless {@link Settings#checkEveryStep}; the result's
+     * gradients and {@code vectorsAfter} are null unless the listener {@link Listener#wantsStepDetails wants them}.
+     */
     public record StepReport(int epoch, int step, int t, TrainStep.Result result, float[][] vectorsAfter,
                              int[] checkLabels, double trainIou) {
     }
@@ -43,6 +46,14 @@ public final class Trainer {
 
         /** Once, at the end (also after a cancel): what was kept and why. */
         default void finished(Outcome outcome) {
+        }
+
+        /**
+         * Whether {@link #step} wants each step's gradients and vectors: they are then brought to the host every
+         * step (tests and checks); otherwise only the losses are, and the step report has null for both.
+         */
+        default boolean wantsStepDetails() {
+            return false;
         }
     }
 
@@ -100,64 +111,76 @@ public final class Trainer {
         }
         int k = text.parts();
         int l = o.latentSize();
-        float[][] vectors = from == null ? text.initialVectors() : copy(from.vectors());
-        float[][] best = from == null ? copy(vectors) : copy(from.best());
-        int bestEpoch = from == null ? 0 : from.bestEpoch();
-        double bestIou = from == null ? Double.NEGATIVE_INFINITY : from.bestIou();
-        Adam adam = from == null ? new Adam(o.learningRate(), k - 1, text.width())
-                : new Adam(o.learningRate(), from.adamM(), from.adamV(), from.adamSteps());
-        Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k, adam.steps()) : null;
-        int done = from == null ? 0 : from.epochs();
-        int step = adam.steps();
-        double background = validation.isEmpty() ? Double.NaN : backgroundIou(validation, k);
-        for (int epoch = done + 1; epoch <= done + o.epochs(); epoch++) {
-            double lossSum = 0;
-            for (Pair pair : pairs) {
-                if (cancelled.getAsBoolean()) {
-                    boolean any = bestIou > Double.NEGATIVE_INFINITY;
-                    State last = new State(copy(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
-                            epoch - 1, copy(best), bestEpoch, bestIou);
-                    return finish(listener, new Outcome(any ? best : vectors, epoch - 1, any ? bestEpoch : epoch - 1,
-                            any ? bestIou : Double.NaN, background, true, last));
-                }
-                Pair sample = augmentation == null ? pair : augmentation.apply(pair);
-                int[] mask = sample.mask().resizeNearest(l, l).labels();
-                step++;
-                try (NDManager m = sd.manager().newSubManager()) {
-                    NDArray image = sample.image().toArray(m);
-                    int t = random.timestep(o.trainTMin(), o.trainTMax());
-                    NDArray eps = random.normal(m, new Shape(1, 4, l, l));
-                    NDArray noise = random.normal(m, new Shape(1, 4, l, l));
-                    TrainStep.Result r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors, null);
-                    int[] check = null;
-                    double iou = Double.NaN;
-                    if (settings.checkEveryStep()) {
-                        check = PatchedSegmenter.segment(sd, text, vectors, o, image, l, random, null).labels();
-                        iou = LabelImage.meanIou(check, mask, k);
+        boolean details = listener.wantsStepDetails();
+        // the vectors, the best ones and Adam's state stay on the device; per step only the losses come back
+        try (NDManager keep = sd.manager().newSubManager()) {
+            NDArray vectors = Adam.rows(keep, from == null ? text.initialVectors() : from.vectors());
+            NDArray best = Adam.rows(keep, from == null ? text.initialVectors() : from.best());
+            int bestEpoch = from == null ? 0 : from.bestEpoch();
+            double bestIou = from == null ? Double.NEGATIVE_INFINITY : from.bestIou();
+            Adam adam = from == null ? new Adam(keep, o.learningRate(), k - 1, text.width())
+                    : new Adam(keep, o.learningRate(), from.adamM(), from.adamV(), from.adamSteps());
+            Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k, adam.steps())
+                    : null;
+            int done = from == null ? 0 : from.epochs();
+            int step = adam.steps();
+            double background = validation.isEmpty() ? Double.NaN : backgroundIou(validation, k);
+            for (int epoch = done + 1; epoch <= done + o.epochs(); epoch++) {
+                double lossSum = 0;
+                for (Pair pair : pairs) {
+                    if (cancelled.getAsBoolean()) {
+                        boolean any = bestIou > Double.NEGATIVE_INFINITY;
+                        State last = new State(Adam.host(vectors), adam.firstMoments(), adam.secondMoments(),
+                                adam.steps(), epoch - 1, Adam.host(best), bestEpoch, bestIou);
+                        return finish(listener, new Outcome(Adam.host(any ? best : vectors), epoch - 1,
+                                any ? bestEpoch : epoch - 1, any ? bestIou : Double.NaN, background, true, last));
                     }
-                    adam.step(vectors, r.gradients());
-                    lossSum += r.loss();
-                    listener.step(new StepReport(epoch, step, t, r, copy(vectors), check, iou));
+                    Pair sample = augmentation == null ? pair : augmentation.apply(pair);
+                    int[] mask = sample.mask().resizeNearest(l, l).labels();
+                    step++;
+                    try (NDManager m = sd.manager().newSubManager()) {
+                        NDArray image = sample.image().toArray(m);
+                        int t = random.timestep(o.trainTMin(), o.trainTMax());
+                        NDArray eps = random.normal(m, new Shape(1, 4, l, l));
+                        NDArray noise = random.normal(m, new Shape(1, 4, l, l));
+                        TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors, null);
+                        int[] check = null;
+                        double iou = Double.NaN;
+                        if (settings.checkEveryStep()) {
+                            check = PatchedSegmenter.segment(sd, text, vectors, o, image, l, random, null).labels();
+                            iou = LabelImage.meanIou(check, mask, k);
+                        }
+                        TrainStep.Result reported = details ? r.toHost()
+                                : new TrainStep.Result(r.loss1(), r.loss2(), r.sdLoss(), r.loss(), null);
+                        NDArray next = adam.step(vectors, r.gradients());
+                        r.gradients().close();
+                        vectors.close();
+                        vectors = next;
+                        lossSum += r.loss();
+                        listener.step(new StepReport(epoch, step, t, reported, details ? Adam.host(vectors) : null,
+                                check, iou));
+                    }
+                }
+                double iou = validation.isEmpty() ? Double.NaN : validate(sd, text, vectors, o, validation, random);
+                boolean improved = !validation.isEmpty() && iou >= bestIou;
+                if (improved) {
+                    bestIou = iou;
+                    bestEpoch = epoch;
+                    best.close();
+                    best = vectors.duplicate();
+                }
+                listener.epoch(epoch, lossSum / pairs.size(), iou, improved);
+                if (settings.previewEvery() > 0 && epoch % settings.previewEvery() == 0) {
+                    listener.preview(epoch, preview(sd, text, vectors, o, pairs.get(0).image(), epoch));
                 }
             }
-            double iou = validation.isEmpty() ? Double.NaN : validate(sd, text, vectors, o, validation, random);
-            boolean improved = !validation.isEmpty() && iou >= bestIou;
-            if (improved) {
-                bestIou = iou;
-                bestEpoch = epoch;
-                best = copy(vectors);
-            }
-            listener.epoch(epoch, lossSum / pairs.size(), iou, improved);
-            if (settings.previewEvery() > 0 && epoch % settings.previewEvery() == 0) {
-                listener.preview(epoch, preview(sd, text, vectors, o, pairs.get(0).image(), epoch));
-            }
+            int epochs = done + o.epochs();
+            State last = new State(Adam.host(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
+                    epochs, Adam.host(best), bestEpoch, bestIou);
+            return finish(listener, validation.isEmpty()
+                    ? new Outcome(last.vectors(), epochs, epochs, Double.NaN, Double.NaN, false, last)
+                    : new Outcome(last.best(), epochs, bestEpoch, bestIou, background, false, last));
         }
-        int epochs = done + o.epochs();
-        State last = new State(copy(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(), epochs,
-                copy(best), bestEpoch, bestIou);
-        return finish(listener, validation.isEmpty()
-                ? new Outcome(vectors, epochs, epochs, Double.NaN, Double.NaN, false, last)
-                : new Outcome(best, epochs, bestEpoch, bestIou, background, false, last));
     }
 
     private static Outcome finish(Listener listener, Outcome outcome) {
@@ -169,7 +192,7 @@ public final class Trainer {
      * Mean IoU of segmenting each validation image as a user sees it: at S, the labels scaled back to the image's
      * own size (as {@code Slime.segment} does), against its full-size mask.
      */
-    static double validate(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
+    static double validate(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o,
                            List<Pair> validation, Randomness random) {
         double sum = 0;
         int s = o.workingSize();
@@ -194,7 +217,7 @@ public final class Trainer {
         return sum / validation.size();
     }
 
-    private static LabelImage preview(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
+    private static LabelImage preview(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o,
                                       RgbImage image, int epoch) {
         int s = o.workingSize();
         try (NDManager m = sd.manager().newSubManager()) {
