@@ -1,0 +1,2 @@
+/** The CLIP tokenizer and text model. */
+package org.slime4j.core.clip;

@@ -1,0 +1,2 @@
+/** The noise schedule. */
+package org.slime4j.core.schedule;

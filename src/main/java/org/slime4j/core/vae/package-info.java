@@ -1,0 +1,2 @@
+/** The VAE encoder, one class per diffusers block. */
+package org.slime4j.core.vae;
