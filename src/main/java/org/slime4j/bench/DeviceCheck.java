@@ -8,6 +8,7 @@ import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.RgbImage;
+import org.slime4j.core.slime.Rows;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trainer;
@@ -69,7 +70,7 @@ public final class DeviceCheck {
             checks.add(relative("step " + (i + 1) + " loss", cpu.losses.get(i), other.losses.get(i)));
             checks.add(relative("step " + (i + 1) + " gradients", cpu.gradients.get(i), other.gradients.get(i)));
         }
-        checks.add(relative("vectors after training", flat(cpu.parts.vectors()), flat(other.parts.vectors())));
+        checks.add(relative("vectors after training", Rows.flat(cpu.parts.vectors()), Rows.flat(other.parts.vectors())));
         RgbImage image = sample(80, 72).image();
         Slime.Segmentation a;
         Slime.Segmentation b;
@@ -107,7 +108,7 @@ public final class DeviceCheck {
                         public void step(Trainer.StepReport r) {
                             losses.add(new float[] {r.result().loss1(), r.result().loss2(), r.result().sdLoss(),
                                 r.result().loss()});
-                            gradients.add(flat(r.result().gradients()));
+                            gradients.add(Rows.flat(r.result().gradients()));
                         }
                     }, () -> false);
             return new Trained(learned, losses, gradients);
@@ -123,20 +124,6 @@ public final class DeviceCheck {
         }
         double error = diff / Math.max(scale, 1e-12);
         return new Check(name, error, expected.length == actual.length && error <= BOUND);
-    }
-
-    private static float[] flat(float[][] rows) {
-        int n = 0;
-        for (float[] r : rows) {
-            n += r.length;
-        }
-        float[] out = new float[n];
-        int at = 0;
-        for (float[] r : rows) {
-            System.arraycopy(r, 0, out, at, r.length);
-            at += r.length;
-        }
-        return out;
     }
 
     /** A disk (label 1) and a square (label 2) on a dark background, w×h: the tests' sample too. */

@@ -14,6 +14,7 @@ import org.slime4j.core.config.VaeConfig;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.Precision;
 import org.slime4j.core.slime.Adam;
+import org.slime4j.core.slime.Rows;
 import org.slime4j.core.slime.PatchedSegmenter;
 import org.slime4j.core.slime.Randomness;
 import org.slime4j.core.slime.SlimeOptions;
@@ -187,7 +188,7 @@ public final class SlimeBench {
         }
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray image = m.randomUniform(0, 1, new Shape(1, 3, s, s));
-            NDArray[] vectors = {Adam.rows(m, text.initialVectors())};          // on the device, as Trainer keeps them
+            NDArray[] vectors = {Rows.toDevice(m, text.initialVectors())};          // on the device, as Trainer keeps them
             Adam adam = new Adam(m, o.learningRate(), k - 1, text.width());
             Runnable step = () -> {
                 try (NDManager sm = sd.manager().newSubManager()) {

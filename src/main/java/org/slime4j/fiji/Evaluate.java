@@ -39,7 +39,7 @@ public final class Evaluate {
                         + " but its ground truth " + p[1] + " is " + b.getWidth() + "×" + b.getHeight() + "×"
                         + b.getStackSize() + ".");
             }
-            max = Math.max(max, Math.max(maxLabel(a), maxLabel(b)));
+            max = Math.max(max, Math.max(RoiMasks.maxLabel(a), RoiMasks.maxLabel(b)));
             names = names != null ? names : partNames(a);
             images.add(new ImagePlus[] {a, b});
         }
@@ -145,16 +145,6 @@ public final class Evaluate {
                     + "16-bit whole numbers (0 = background).");
         }
         return imp;
-    }
-
-    private static int maxLabel(ImagePlus imp) {
-        int max = 0;
-        for (int z = 1; z <= imp.getStackSize(); z++) {
-            for (int v : labels(imp.getStack().getProcessor(z))) {
-                max = Math.max(max, v);
-            }
-        }
-        return max;
     }
 
     private static int[] labels(ImageProcessor ip) {

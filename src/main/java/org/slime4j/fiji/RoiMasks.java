@@ -50,12 +50,7 @@ public final class RoiMasks {
     public static List<String> partNamesForLabels(List<ij.ImagePlus> labelImages) {
         int max = 0;
         for (ij.ImagePlus imp : labelImages) {
-            for (int z = 1; z <= imp.getStackSize(); z++) {
-                ij.process.ImageProcessor ip = imp.getStack().getProcessor(z);
-                for (int i = 0; i < ip.getPixelCount(); i++) {
-                    max = Math.max(max, (int) ip.getf(i));
-                }
-            }
+            max = Math.max(max, maxLabel(imp));
         }
         if (max == 0) {
             throw new IllegalArgumentException("The label image has no labelled pixel (all 0 = background): label "
@@ -70,6 +65,18 @@ public final class RoiMasks {
             names.add("part" + k);
         }
         return List.copyOf(names);
+    }
+
+    /** The largest label in any plane of a label image. */
+    static int maxLabel(ij.ImagePlus imp) {
+        int max = 0;
+        for (int z = 1; z <= imp.getStackSize(); z++) {
+            ImageProcessor ip = imp.getStack().getProcessor(z);
+            for (int i = 0; i < ip.getPixelCount(); i++) {
+                max = Math.max(max, (int) ip.getf(i));
+            }
+        }
+        return max;
     }
 
     /** The labels of the ROIs on a {@code width × height} image. */

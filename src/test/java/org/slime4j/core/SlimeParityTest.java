@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.Adam;
 import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Rows;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
 import org.slime4j.core.slime.TrainStep;
@@ -114,7 +115,7 @@ class SlimeParityTest {
             assertArrayEquals(ints("train.check_final_mask"), checkMask.labels(), "train.check_final_mask");
             System.out.println("parity train.check_final_mask: exact");
             Adam adam = new Adam(m, options.learningRate(), k - 1, text.width());
-            float[][] after = Adam.host(adam.step(Adam.rows(m, vectors), Adam.rows(m, r.gradients())));
+            float[][] after = Rows.toHost(adam.step(Rows.toDevice(m, vectors), Rows.toDevice(m, r.gradients())));
             for (int i = 0; i < k - 1; i++) {
                 Fixture.assertClose("train.embedding_after_adam." + i, after[i],
                         g("train.embedding_after_adam." + i), TOL);

@@ -2,7 +2,6 @@ package org.slime4j.core.slime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * PyTorch 1.13's single-tensor Adam (no weight decay, no amsgrad) on the learned vectors [K-1, D], on the device
@@ -29,17 +28,9 @@ public final class Adam {
     /** Adam continuing from a saved state: the moments {@code m}, {@code v} and the steps taken. */
     public Adam(NDManager manager, double lr, float[][] m, float[][] v, int steps) {
         this.lr = lr;
-        this.m = rows(manager, m);
-        this.v = rows(manager, v);
+        this.m = Rows.toDevice(manager, m);
+        this.v = Rows.toDevice(manager, v);
         this.step = steps;
-    }
-
-    /** {@code rows} as a [rows, width] array libtorch owns, in {@code manager}. */
-    public static NDArray rows(NDManager manager, float[][] rows) {
-        try (NDArray alias = manager.create(Continuation.flat(rows), new Shape(rows.length,
-                rows.length == 0 ? 0 : rows[0].length))) {
-            return alias.duplicate();
-        }
     }
 
     /** The updated parameters (a new array in the state's manager) for {@code params} and their {@code grads}. */
@@ -78,22 +69,11 @@ public final class Adam {
 
     /** The first moments, on the host (for a saved state). */
     public float[][] firstMoments() {
-        return host(m);
+        return Rows.toHost(m);
     }
 
     /** The second moments, on the host (for a saved state). */
     public float[][] secondMoments() {
-        return host(v);
-    }
-
-    public static float[][] host(NDArray rows) {
-        float[] flat = rows.toFloatArray();
-        int n = (int) rows.getShape().get(0);
-        int width = n == 0 ? 0 : flat.length / n;
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-        }
-        return out;
+        return Rows.toHost(v);
     }
 }

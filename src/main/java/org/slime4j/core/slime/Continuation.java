@@ -30,10 +30,10 @@ public record Continuation(Trainer.State state, byte[] random, List<Round> linea
         Trainer.State s = state;
         int rows = s.vectors().length;
         int width = rows == 0 ? 0 : s.vectors()[0].length;
-        w.put("last_vectors", SafeTensorsWriter.Tensor.floats(flat(s.vectors()), rows, width))
-                .put("adam_m", SafeTensorsWriter.Tensor.floats(flat(s.adamM()), rows, width))
-                .put("adam_v", SafeTensorsWriter.Tensor.floats(flat(s.adamV()), rows, width))
-                .put("best_vectors", SafeTensorsWriter.Tensor.floats(flat(s.best()), rows, width))
+        w.put("last_vectors", SafeTensorsWriter.Tensor.floats(Rows.flat(s.vectors()), rows, width))
+                .put("adam_m", SafeTensorsWriter.Tensor.floats(Rows.flat(s.adamM()), rows, width))
+                .put("adam_v", SafeTensorsWriter.Tensor.floats(Rows.flat(s.adamV()), rows, width))
+                .put("best_vectors", SafeTensorsWriter.Tensor.floats(Rows.flat(s.best()), rows, width))
                 .metadata("adam_steps", Integer.toString(s.adamSteps()))
                 .metadata("epochs_done", Integer.toString(s.epochs()))
                 .metadata("best_epoch", Integer.toString(s.bestEpoch()))
@@ -60,19 +60,6 @@ public record Continuation(Trainer.State state, byte[] random, List<Round> linea
         if (flat.length != rows * width) {
             throw new IOException("tensor '" + name + "' has " + flat.length + " values, not " + rows + "×" + width);
         }
-        float[][] out = new float[rows][];
-        for (int i = 0; i < rows; i++) {
-            out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-        }
-        return out;
-    }
-
-    static float[] flat(float[][] rows) {
-        int width = rows.length == 0 ? 0 : rows[0].length;
-        float[] out = new float[rows.length * width];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, out, i * width, width);
-        }
-        return out;
+        return Rows.split(flat, rows);
     }
 }

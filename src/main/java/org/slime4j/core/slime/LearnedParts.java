@@ -41,10 +41,7 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
     /** Writes the file atomically; refuses to replace an existing one unless {@code overwrite}. */
     public void save(Path file, boolean overwrite) throws IOException {
         int d = text.width();
-        float[] flat = new float[vectors.length * d];
-        for (int i = 0; i < vectors.length; i++) {
-            System.arraycopy(vectors[i], 0, flat, i * d, d);
-        }
+        float[] flat = Rows.flat(vectors);
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("test_t", options.testT());
         opts.put("patch_threshold", options.patchThreshold());
@@ -120,11 +117,7 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                 throw bad(file, "has " + v.shape()[0] + " vectors of width " + d + " for " + names.size()
                         + " parts and a context of width " + t.shape()[1]);
             }
-            float[] flat = st.readFloats("vectors");
-            float[][] vectors = new float[names.size() - 1][];
-            for (int i = 0; i < vectors.length; i++) {
-                vectors[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-            }
+            float[][] vectors = Rows.split(st.readFloats("vectors"), names.size() - 1);
             TextContext text = new TextContext(names.size(), (int) t.shape()[0], d, st.readFloats("text"),
                     st.readFloats("uncond"));
             Map<String, Object> opts = GSON.fromJson(required(file, meta, "options"),

@@ -56,7 +56,7 @@ public final class PatchedSegmenter {
     public static List<Result> segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
                                        List<NDArray> images, int size, Randomness random, Map<String, float[]> trace) {
         try (NDManager m = sd.manager().newSubManager()) {
-            return segmentOnDevice(sd, text, Adam.rows(m, vectors), o, images, size, random, trace);
+            return segmentOnDevice(sd, text, Rows.toDevice(m, vectors), o, images, size, random, trace);
         }
     }
 

@@ -35,7 +35,7 @@ public final class TrainStep {
     public record OnDevice(float loss1, float loss2, float sdLoss, float loss, NDArray gradients) {
         /** With the gradients on the host (tests, checks). */
         public Result toHost() {
-            return new Result(loss1, loss2, sdLoss, loss, Adam.host(gradients));
+            return new Result(loss1, loss2, sdLoss, loss, Rows.toHost(gradients));
         }
     }
 
@@ -44,7 +44,7 @@ public final class TrainStep {
     public static Result run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
                              NDArray vaeEps, NDArray noise, float[][] vectors, Map<String, NDArray> trace) {
         try (NDManager m = sd.manager().newSubManager()) {
-            return run(sd, text, o, image, mask, t, vaeEps, noise, Adam.rows(m, vectors), trace).toHost();
+            return run(sd, text, o, image, mask, t, vaeEps, noise, Rows.toDevice(m, vectors), trace).toHost();
         }
     }
 

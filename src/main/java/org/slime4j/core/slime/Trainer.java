@@ -114,8 +114,8 @@ public final class Trainer {
         boolean details = listener.wantsStepDetails();
         // the vectors, the best ones and Adam's state stay on the device; per step only the losses come back
         try (NDManager keep = sd.manager().newSubManager()) {
-            NDArray vectors = Adam.rows(keep, from == null ? text.initialVectors() : from.vectors());
-            NDArray best = Adam.rows(keep, from == null ? text.initialVectors() : from.best());
+            NDArray vectors = Rows.toDevice(keep, from == null ? text.initialVectors() : from.vectors());
+            NDArray best = Rows.toDevice(keep, from == null ? text.initialVectors() : from.best());
             int bestEpoch = from == null ? 0 : from.bestEpoch();
             double bestIou = from == null ? Double.NEGATIVE_INFINITY : from.bestIou();
             Adam adam = from == null ? new Adam(keep, o.learningRate(), k - 1, text.width())
@@ -130,9 +130,9 @@ public final class Trainer {
                 for (Pair pair : pairs) {
                     if (cancelled.getAsBoolean()) {
                         boolean any = bestIou > Double.NEGATIVE_INFINITY;
-                        State last = new State(Adam.host(vectors), adam.firstMoments(), adam.secondMoments(),
-                                adam.steps(), epoch - 1, Adam.host(best), bestEpoch, bestIou);
-                        return finish(listener, new Outcome(Adam.host(any ? best : vectors), epoch - 1,
+                        State last = new State(Rows.toHost(vectors), adam.firstMoments(), adam.secondMoments(),
+                                adam.steps(), epoch - 1, Rows.toHost(best), bestEpoch, bestIou);
+                        return finish(listener, new Outcome(Rows.toHost(any ? best : vectors), epoch - 1,
                                 any ? bestEpoch : epoch - 1, any ? bestIou : Double.NaN, background, true, last));
                     }
                     Pair sample = augmentation == null ? pair : augmentation.apply(pair);
@@ -157,7 +157,7 @@ public final class Trainer {
                         vectors.close();
                         vectors = next;
                         lossSum += r.loss();
-                        listener.step(new StepReport(epoch, step, t, reported, details ? Adam.host(vectors) : null,
+                        listener.step(new StepReport(epoch, step, t, reported, details ? Rows.toHost(vectors) : null,
                                 check, iou));
                     }
                 }
@@ -175,8 +175,8 @@ public final class Trainer {
                 }
             }
             int epochs = done + o.epochs();
-            State last = new State(Adam.host(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
-                    epochs, Adam.host(best), bestEpoch, bestIou);
+            State last = new State(Rows.toHost(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
+                    epochs, Rows.toHost(best), bestEpoch, bestIou);
             return finish(listener, validation.isEmpty()
                     ? new Outcome(last.vectors(), epochs, epochs, Double.NaN, Double.NaN, false, last)
                     : new Outcome(last.best(), epochs, bestEpoch, bestIou, background, false, last));
