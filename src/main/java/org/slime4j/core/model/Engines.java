@@ -68,14 +68,11 @@ public final class Engines {
         if (done) {
             return;
         }
-        if (Boolean.getBoolean("slime.verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        } else if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // where slf4j-simple is the binding (the CLI, plain ImageJ): DJL's warnings only, on stderr, without its
-            // CUDA probe's (info and the device choice say what there is); set before DJL's first logger
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
-        }
+        // where slf4j-simple is the binding (the CLI, plain ImageJ): DJL's warnings only, on stderr, without its CUDA
+        // probe's (info and the device choice say what there is); set before DJL's first logger; a user's own wins
+        boolean verbose = Boolean.getBoolean("slime.verbose");
+        setIfUnset("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn", verbose);
+        setIfUnset("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", verbose ? "info" : "error", verbose);
         Map<String, String> env = System.getenv();
         try {
             build = TorchBuild.choose(TorchBuild.setting(pytorch, env, Settings.fromEnvironment(env).get("pytorch")),
@@ -122,6 +119,12 @@ public final class Engines {
 
     public static void init() {
         init(null);
+    }
+
+    private static void setIfUnset(String property, String value, boolean force) {
+        if (force || System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** The build chosen by {@link #init}; null before. */
