@@ -14,13 +14,16 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.slime4j.core.Slime;
+import org.slime4j.core.model.Execution;
+import org.slime4j.io.Training;
 import org.slime4j.core.TinyModel;
 import java.util.List;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.fiji.RoiMasks;
+import org.slime4j.io.RoiMasks;
 import org.slime4j.fiji.Workflows;
 import org.slime4j.fiji.ij1.SlimePlugin;
 
@@ -63,12 +66,13 @@ public final class Screenshots {
         // (no random part would reach the reference's 0.2), so the preview and result show labels at all
         Path slime = work.resolve("cell.slime");
         List<String> names = RoiMasks.partNames("", rm.getRoisAsArray());
-        List<Trainer.Pair> pairs = Workflows.pairs(cell, rm.getRoisAsArray(), null, names, InputMapping.AUTO);
-        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(64).epochs(4).augment(false, 0.8)
-                .patches(1, 0, 0.0).seed(42).build();
+        InputMapping mapping = Training.mapping(cell);
+        List<Trainer.Pair> pairs = Training.pairs(cell, rm.getRoisAsArray(), null, names, mapping);
+        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(64).withEpochs(4).withAugment(false)
+                .withPatchesPerSide(1).withPatchSize(0).withPatchThreshold(0.0).withSeed(42);
         rm.runCommand(cell, "Show None");
-        Workflows.train(model, DeviceChoice.CPU, names, pairs, Workflows.mappingName(cell), o, true, 1, slime, true,
-                null, new Trainer.Listener() {
+        Training.train(model, Execution.on(DeviceChoice.CPU), new Slime.TrainingRequest(names, null, pairs, true,
+                mapping, 1), o, slime, true, new Trainer.Listener() {
                     @Override
                     public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
                         Workflows.showPreview(cell, labels, names.size());

@@ -22,8 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.Slime;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.Samples;
 import org.slime4j.core.TinyModel;
 import org.slime4j.core.model.DeviceChoice;
@@ -37,8 +38,8 @@ import org.slime4j.core.weights.RawSafeTensors;
 import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.SafeTensorsWriter;
 import org.slime4j.core.weights.TensorInfo;
-import org.slime4j.fiji.FolderJob;
-import org.slime4j.fiji.RoiMasks;
+import org.slime4j.io.FolderJob;
+import org.slime4j.io.RoiMasks;
 
 /**
  * Every row of the README's Troubleshooting table, triggered for real: the message must contain what the README
@@ -170,8 +171,8 @@ class TroubleshootingTest {
                     names.set(i, "p" + i);
                 }
                 s.train(new Slime.TrainingRequest(names, null, List.of(Samples.sample(64, 64)), false,
-                        "reference /255", 0), options(), new Trainer.Listener() {
-                        }, () -> false);
+                        InputMapping.REFERENCE, 0), options(), new Trainer.Listener() {
+                        }, () -> false).parts();
             }
         });
         t.put("output exists", () -> {
@@ -225,15 +226,15 @@ class TroubleshootingTest {
     }
 
     static SlimeOptions options() {
-        return SlimeOptions.defaults().toBuilder().workingSize(64).epochs(1).augment(false, 0.8)
-                .layers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"),
-                        List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1")).build();
+        return SlimeOptions.defaults().withWorkingSize(64).withEpochs(1).withAugment(false)
+                .withCrossLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"))
+                .withSelfLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1"));
     }
 
     static LearnedParts train(Slime s) {
         return s.train(new Slime.TrainingRequest(List.of("background", "disk", "square"), null,
-                List.of(Samples.sample(64, 64)), false, "reference /255", 0), options(), new Trainer.Listener() {
-                }, () -> false);
+                List.of(Samples.sample(64, 64)), false, InputMapping.REFERENCE, 0), options(), new Trainer.Listener() {
+                }, () -> false).parts();
     }
 
     @Test

@@ -7,7 +7,9 @@ import org.slime4j.core.Slime;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.RgbImage;
+import org.slime4j.core.slime.Segmented;
 import org.slime4j.core.slime.Rows;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
@@ -59,12 +61,12 @@ public final class DeviceCheck {
     }
 
     public static List<Check> run(Path model, DeviceChoice device) throws Exception {
-        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(64).epochs(3).augment(false, 0.8)
-                .patches(1, 0, 0.0).seed(11).build();
+        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(64).withEpochs(3).withAugment(false)
+                .withPatchThreshold(0.0).withSeed(11);
         Trainer.Pair pair = sample(64, 64);
         List<String> parts = List.of("background", "disk", "square");
-        Trained cpu = train(model, DeviceChoice.CPU, o, pair, parts);
-        Trained other = train(model, device, o, pair, parts);
+        Run cpu = train(model, DeviceChoice.CPU, o, pair, parts);
+        Run other = train(model, device, o, pair, parts);
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < cpu.losses.size(); i++) {
             checks.add(relative("step " + (i + 1) + " loss", cpu.losses.get(i), other.losses.get(i)));
@@ -72,8 +74,8 @@ public final class DeviceCheck {
         }
         checks.add(relative("vectors after training", Rows.flat(cpu.parts.vectors()), Rows.flat(other.parts.vectors())));
         RgbImage image = sample(80, 72).image();
-        Slime.Segmentation a;
-        Slime.Segmentation b;
+        Segmented a;
+        Segmented b;
         try (Slime s = Slime.open(model, DeviceChoice.CPU)) {
             a = s.segment(cpu.parts, image, Tiling.squeeze(), 3, true);
         }
@@ -89,16 +91,16 @@ public final class DeviceCheck {
         return checks;
     }
 
-    private record Trained(LearnedParts parts, List<float[]> losses, List<float[]> gradients) {
+    private record Run(LearnedParts parts, List<float[]> losses, List<float[]> gradients) {
     }
 
-    private static Trained train(Path model, DeviceChoice device, SlimeOptions o, Trainer.Pair pair,
+    private static Run train(Path model, DeviceChoice device, SlimeOptions o, Trainer.Pair pair,
                                  List<String> parts) throws Exception {
         List<float[]> losses = new ArrayList<>();
         List<float[]> gradients = new ArrayList<>();
         try (Slime s = Slime.open(model, device)) {
             LearnedParts learned = s.train(new Slime.TrainingRequest(parts, null, List.of(pair), false,
-                    "reference /255", 0), o, new Trainer.Listener() {
+                    InputMapping.REFERENCE, 0), o, new Trainer.Listener() {
                         @Override
                         public boolean wantsStepDetails() {
                             return true;
@@ -110,8 +112,8 @@ public final class DeviceCheck {
                                 r.result().loss()});
                             gradients.add(Rows.flat(r.result().gradients()));
                         }
-                    }, () -> false);
-            return new Trained(learned, losses, gradients);
+                    }, () -> false).parts();
+            return new Run(learned, losses, gradients);
         }
     }
 

@@ -6,19 +6,21 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.config.ClipTextConfig;
 import org.slime4j.core.config.SchedulerConfig;
 import org.slime4j.core.config.UNetConfig;
 import org.slime4j.core.config.VaeConfig;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.model.Precision;
 import org.slime4j.core.slime.Adam;
 import org.slime4j.core.slime.Rows;
-import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Segmenter;
 import org.slime4j.core.slime.Randomness;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
+import org.slime4j.core.slime.Trace;
 import org.slime4j.core.slime.TrainStep;
 import org.slime4j.core.slime.Trainer;
 
@@ -62,23 +64,22 @@ public final class SlimeBench {
         }
         int steps = Integer.parseInt(kv.getOrDefault("steps", "3"));
         int segmentations = Integer.parseInt(kv.getOrDefault("segmentations", "3"));
-        DeviceChoice device = DeviceChoice.parse(kv.getOrDefault("device", "cpu"));
-        Precision precision = Precision.parse(kv.getOrDefault("precision", "fp32"));
+        Execution execution = new Execution(DeviceChoice.parse(kv.getOrDefault("device", "cpu")),
+                Precision.parse(kv.getOrDefault("precision", "fp32")), Integer.parseInt(kv.getOrDefault("slice", "0")),
+                Integer.parseInt(kv.getOrDefault("batch", "1")));
         long t0 = System.nanoTime();
         StableDiffusion sd;
         int s;
         if (args[0].equals("tiny")) {
-            sd = StableDiffusion.load(Path.of(args[1]), device, precision);
+            sd = StableDiffusion.load(Path.of(args[1]), execution);
             s = 64;
         } else {
-            sd = sd21(Path.of(args[1]), device, precision);
+            sd = sd21(Path.of(args[1]), execution);
             s = Integer.parseInt(kv.getOrDefault("size", "512"));
         }
         System.out.printf("%s: model ready in %.1f s, S = %d, device %s%n", args[0], (System.nanoTime() - t0) / 1e9, s,
                 sd.manager().getDevice());
         try (sd) {
-            sd.setAttentionSlice(Integer.parseInt(kv.getOrDefault("slice", "0")));
-            sd.setCropsPerPass(Integer.parseInt(kv.getOrDefault("batch", "1")));
             run(sd, s, steps, segmentations, Integer.parseInt(kv.getOrDefault("crops", "1")));
             int epochs = Integer.parseInt(kv.getOrDefault("epochs", "0"));
             if (epochs > 0) {
@@ -141,7 +142,7 @@ public final class SlimeBench {
 
     /** The wall time of a one-shot training of {@code epochs} epochs with per-epoch validation, as the reference. */
     static void fullTraining(StableDiffusion sd, int s, int epochs) {
-        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).epochs(epochs).build();
+        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(s).withEpochs(epochs);
         TextContext text = TextContext.encode(sd, 3, null);
         List<Trainer.Pair> pairs = List.of(DeviceCheck.sample(s, s));
         long t = System.nanoTime();
@@ -158,16 +159,12 @@ public final class SlimeBench {
                 epochs, (System.nanoTime() - t) / 1e9, outcome.bestEpoch(), peakGb());
     }
 
-    static StableDiffusion sd21(Path tokenizer, DeviceChoice device) {
-        return sd21(tokenizer, device, Precision.FP32);
-    }
-
-    static StableDiffusion sd21(Path tokenizer, DeviceChoice device, Precision precision) {
+    static StableDiffusion sd21(Path tokenizer, Execution execution) {
         UNetConfig unet = sd21Unet();
         VaeConfig vae = sd21Vae();
         ClipTextConfig text = new ClipTextConfig(49408, 1024, 4096, 23, 16, 77, 1e-5, "gelu");
         return StableDiffusion.random(text, unet, vae, new SchedulerConfig(1000, 0.00085, 0.012, "scaled_linear"),
-                tokenizer, device, precision);
+                tokenizer, execution);
     }
 
     /**
@@ -178,7 +175,7 @@ public final class SlimeBench {
     static void run(StableDiffusion sd, int s, int steps, int segmentations, int crops) {
         int k = 3;
         int l = s / 8;
-        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(s).augment(false, 0.8).build();
+        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(s).withAugment(false);
         TextContext text = TextContext.encode(sd, k, null);
         sd.releaseTextEncoder();                                                 // as Slime.train does
         Randomness random = Randomness.seeded(1);
@@ -194,15 +191,15 @@ public final class SlimeBench {
                 try (NDManager sm = sd.manager().newSubManager()) {
                     TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, random.timestep(5, 100),
                             random.normal(sm, new Shape(1, 4, l, l)), random.normal(sm, new Shape(1, 4, l, l)),
-                            vectors[0], null);
+                            vectors[0], Trace.NONE);
                     NDArray next = adam.step(vectors[0], r.gradients());
                     r.gradients().close();
                     vectors[0].close();
                     vectors[0] = next;
                 }
             };
-            SlimeOptions cropped = crops == 1 ? o : o.toBuilder().patches(crops, s * 3 / 4, o.patchThreshold()).build();
-            Runnable segment = () -> PatchedSegmenter.segment(sd, text, vectors[0], cropped, image, s, random, null);
+            SlimeOptions cropped = crops == 1 ? o : o.withPatchesPerSide(crops).withPatchSize(s * 3 / 4);
+            Runnable segment = () -> new Segmenter(sd, text, vectors[0], cropped).segment(image, s, random, Trace.NONE);
             double train = phase("train step", steps, step);
             double seg = phase("segmentation", segmentations, segment);
             double both = phase("train step + segmentation", steps, () -> {
@@ -211,7 +208,8 @@ public final class SlimeBench {
             });
             System.out.printf("RESULT S=%d, attention slice %d, %d×%d crops, %d per pass: %.3f s per training step, "
                     + "%.3f s per segmentation, %.3f s per training step with a segmentation (means after one "
-                    + "warm-up)%n", s, sd.attentionSlice(), crops, crops, sd.cropsPerPass(), train, seg, both);
+                    + "warm-up)%n", s, sd.execution().attentionSlice(), crops, crops, sd.execution().cropsPerPass(), train, seg,
+                    both);
         }
     }
 

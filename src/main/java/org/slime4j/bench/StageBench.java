@@ -1,25 +1,28 @@
 package org.slime4j.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.weights.Owned;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.slime.AttentionMaps;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
+import org.slime4j.core.slime.Trace;
+import org.slime4j.core.slime.TrainStep;
 import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
 
 /**
  * Seconds per stage of a training step at SD-2.1 size, S = 512: VAE encoding, a UNet pass without graph or capture,
- * with the SLiMe layers captured, the map processing, and under autograd the forward pass with maps and the backward
- * pass to the context. Each stage twice, the second reported.
+ * with the SLiMe layers captured, the map processing, then the production {@link TrainStep} (autograd forward with
+ * maps, backward to the context), and what it spends beyond those forward stages. Each stage twice, the second
+ * reported.
  *
  * <pre>mvn -q compile exec:java -Dexec.mainClass=org.slime4j.bench.StageBench -Dexec.args="../shared/fixtures/tiny-sd1/tokenizer"</pre>
  */
@@ -28,7 +31,7 @@ public final class StageBench {
     }
 
     public static void main(String[] args) throws Exception {
-        try (StableDiffusion sd = SlimeBench.sd21(Path.of(args[0]), DeviceChoice.CPU)) {
+        try (StableDiffusion sd = SlimeBench.sd21(Path.of(args[0]), Execution.on(DeviceChoice.CPU))) {
             SlimeOptions o = SlimeOptions.defaults();
             int l = o.latentSize();
             TextContext text = TextContext.encode(sd, 3, null);
@@ -45,34 +48,27 @@ public final class StageBench {
                     long t2 = System.nanoTime();
                     List<NDArray> vectors = new ArrayList<>();
                     for (float[] v : text.initialVectors()) {
-                        vectors.add(m.create(v, new Shape(1, v.length)));
+                        vectors.add(Owned.copy(m.create(v, new Shape(1, v.length))));
                     }
                     CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
                     sd.unet().forward(latents, 50, text.text(m, vectors), scores).close();
                     long t3 = System.nanoTime();
                     maps(m, o, scores, l).close();
                     long t4 = System.nanoTime();
-                    long t5;
-                    long t6;
-                    List<NDArray> leaves = new ArrayList<>();
-                    for (float[] v : text.initialVectors()) {
-                        NDArray leaf = m.create(v, new Shape(1, v.length)).duplicate();
-                        leaf.setRequiresGradient(true);
-                        leaves.add(leaf);
+                    int[] mask = new int[l * l];
+                    for (int i = 0; i < mask.length; i++) {
+                        mask[i] = (i % l) * 3 / l;
                     }
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        CapturedScores graphScores = new CapturedScores(o.crossLayers(), o.selfLayers());
-                        NDArray e = sd.unet().forward(latents, 50, text.text(m, leaves), graphScores);
-                        NDArray loss = maps(m, o, graphScores, l).sum().add(e.square().mean());
-                        t5 = System.nanoTime();
-                        gc.backward(loss);
-                        t6 = System.nanoTime();
-                    }
+                    NDArray noise = m.randomNormal(new Shape(1, 4, l, l));
+                    TrainStep.run(sd, text, o, image, mask, 50, eps, noise, text.initialVectors(), Trace.NONE);
+                    long t5 = System.nanoTime();                        // the production step, as training runs it
+                    double step = (t5 - t4) / 1e9;
+                    double forward = (t1 - t0 + t2 - t1 + t3 - t2 + t4 - t3) / 1e9;
                     System.out.printf("round %d: VAE %.1f s, UNet pass (no graph, no capture) %.1f s, with %d layers "
-                                    + "captured %.1f s, maps %.1f s, autograd pass + maps %.1f s, backward %.1f s, peak "
-                                    + "RSS %.2f GB%n", round, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                            o.crossLayers().size() + o.selfLayers().size(), (t3 - t2) / 1e9, (t4 - t3) / 1e9,
-                            (t5 - t4) / 1e9, (t6 - t5) / 1e9, SlimeBench.peakGb());
+                                    + "captured %.1f s, maps %.1f s; TrainStep %.1f s, of which graph and backward "
+                                    + "%.1f s beyond those forward stages, peak RSS %.2f GB%n", round, (t1 - t0) / 1e9,
+                            (t2 - t1) / 1e9, o.crossLayers().size() + o.selfLayers().size(), (t3 - t2) / 1e9,
+                            (t4 - t3) / 1e9, step, step - forward, SlimeBench.peakGb());
                 }
             }
         }

@@ -21,7 +21,7 @@ final class CliIo {
             throw new IOException(option + " " + file + " does not exist" + (Files.isDirectory(file)
                     ? " as a file (it is a folder)." : "."));
         }
-        ImagePlus imp = org.slime4j.fiji.FolderJob.openQuietly(file);
+        ImagePlus imp = org.slime4j.io.FolderJob.openQuietly(file);
         if (imp == null) {
             throw new IOException(option + " " + file + " is not an image ImageJ can open (TIFF, PNG, JPEG, ...).");
         }

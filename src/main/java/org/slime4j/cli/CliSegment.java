@@ -9,9 +9,9 @@ import org.slime4j.core.model.Engines;
 import org.slime4j.core.model.Precision;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Tiling;
-import org.slime4j.fiji.FolderJob;
-import org.slime4j.fiji.Segmentation;
-import org.slime4j.fiji.Sessions;
+import org.slime4j.io.FolderJob;
+import org.slime4j.io.Segmentation;
+import org.slime4j.io.Sessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,13 +73,17 @@ final class CliSegment implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LearnedParts parts = LearnedParts.load(slime);
-        Tiling tiling = tiles == null ? Tiling.squeeze() : Tiling.tiles(tiles, overlap);
+        Tiling tiling = Tiling.parse(tiles == null ? "squeeze" : "tiles", tiles == null ? 1 : tiles, overlap);
         if (!Files.exists(input)) {
             throw new IOException("INPUT " + input + " does not exist: give an image file or a folder.");
         }
-        Sessions.setAttentionSlice(common.attentionSlice);
-        Sessions.setCropsPerPass(cropsPerPass);
-        Slime model = Sessions.open(common.model, common.device(), precision);
+        try (Sessions.Lease lease = Sessions.open(common.model, common.execution().withPrecision(precision)
+                .withCropsPerPass(cropsPerPass), System.err::println)) {
+            return segment(lease.slime(), parts, tiling);
+        }
+    }
+
+    private int segment(Slime model, LearnedParts parts, Tiling tiling) throws IOException {
         System.err.printf("slime: %s on %s, %d CPU threads%n", common.model, model.model().manager().getDevice(),
                 Engines.cpuThreads());
         if (Files.isDirectory(input)) {

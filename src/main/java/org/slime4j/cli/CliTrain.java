@@ -9,9 +9,10 @@ import java.util.concurrent.Callable;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.fiji.RoiMasks;
-import org.slime4j.fiji.Sessions;
-import org.slime4j.fiji.Workflows;
+import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Trained;
+import org.slime4j.io.RoiMasks;
+import org.slime4j.io.Training;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,31 +98,33 @@ final class CliTrain implements Callable<Integer> {
             System.err.println("slime: parts from the label image(s): " + names.subList(1, names.size())
                     + " (name them with --parts)");
         }
+        InputMapping mapping = Training.mapping(opened.get(0));                 // one rule for all, as stored
         List<Trainer.Pair> pairs = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            pairs.addAll(Workflows.pairs(opened.get(i), roiSets.get(i), labelImages.get(i), names, InputMapping.AUTO));
+            pairs.addAll(Training.pairs(opened.get(i), roiSets.get(i), labelImages.get(i), names, mapping));
         }
-        SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(size).epochs(epochs).learningRate(lr)
-                .seed(seed).augment(!noAugment, 0.8).build();
-        Sessions.setAttentionSlice(common.attentionSlice);
+        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(size).withEpochs(epochs).withLearningRate(lr)
+                .withSeed(seed).withAugment(!noAugment);
         long[] last = {System.nanoTime()};
         double[] perEpoch = {0};
         int[] run = {0};
-        Workflows.Trained t = Workflows.train(common.model, common.device(), names, pairs,
-                Workflows.mappingName(opened.get(0)), o, !noValidate, 0, out, overwrite, init, new Trainer.Listener() {
-                    @Override
-                    public void epoch(int epoch, double loss, double iou, boolean best) {
-                        long now = System.nanoTime();
-                        double seconds = (now - last[0]) / 1e9;
-                        last[0] = now;
-                        perEpoch[0] = run[0] == 0 ? seconds : 0.8 * perEpoch[0] + 0.2 * seconds;
-                        int first = epoch - (++run[0]) + 1;                  // a continued training counts on
-                        System.err.printf("epoch %d/%d: loss %.4f%s, %.1f s, about %s left%n", epoch,
-                                first - 1 + epochs, loss, Double.isNaN(iou) ? "" : String.format(", IoU %.3f%s", iou,
-                                        best ? " (best so far)" : ""), seconds, duration(perEpoch[0] * (epochs
-                                        - run[0])));
-                    }
-                }, () -> false, System.err::println);
+        Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, !noValidate, mapping, 0, init);
+        Trainer.Listener progress = new Trainer.Listener() {
+            @Override
+            public void epoch(int epoch, double loss, double iou, boolean best) {
+                long now = System.nanoTime();
+                double seconds = (now - last[0]) / 1e9;
+                last[0] = now;
+                perEpoch[0] = run[0] == 0 ? seconds : 0.8 * perEpoch[0] + 0.2 * seconds;
+                int first = epoch - (++run[0]) + 1;                  // a continued training counts on
+                System.err.printf("epoch %d/%d: loss %.4f%s, %.1f s, about %s left%n", epoch,
+                        first - 1 + epochs, loss, Double.isNaN(iou) ? "" : String.format(", IoU %.3f%s", iou,
+                                best ? " (best so far)" : ""), seconds, duration(perEpoch[0] * (epochs
+                                - run[0])));
+            }
+        };
+        Trained t = Training.train(common.model, common.execution(), request, o, out, overwrite, progress,
+                () -> false, System.err::println);
         System.out.println("wrote " + out + ": parts " + names + "; " + t.summary());
         return 0;
     }

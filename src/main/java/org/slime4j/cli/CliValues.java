@@ -2,7 +2,8 @@ package org.slime4j.cli;
 
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.Precision;
-import org.slime4j.fiji.FolderJob;
+import org.slime4j.io.FolderJob;
+import org.slime4j.io.Models;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -26,6 +27,14 @@ final class CliValues {
         @Override
         public DeviceChoice convert(String value) {
             return parse(value, DeviceChoice::parse);
+        }
+    }
+
+    /** The base model field, as every front end reads it ({@link Models#parse}). */
+    static final class Model implements ITypeConverter<java.nio.file.Path> {
+        @Override
+        public java.nio.file.Path convert(String value) {
+            return parse(value, Models::parse);
         }
     }
 

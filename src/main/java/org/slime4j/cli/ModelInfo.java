@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.config.UNetConfig;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.unet.AttentionCapture;
 
 /** {@code slime info}: what a model folder holds, and the time of one UNet pass. */
@@ -19,7 +20,7 @@ final class ModelInfo {
 
     static void print(Path model, DeviceChoice device, int latent, int attentionSlice) throws Exception {
         long t0 = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(model, device)) {
+        try (StableDiffusion sd = StableDiffusion.load(model, Execution.on(device).withAttentionSlice(attentionSlice))) {
             long t1 = System.nanoTime();
             UNetConfig u = sd.unet().config();
             System.out.printf("model      %s%n", sd.folder().root());
@@ -38,7 +39,7 @@ final class ModelInfo {
                 NDArray x = step.randomNormal(new Shape(2, u.inChannels(), latent, latent));
                 NDArray ctx = step.randomNormal(new Shape(2, sd.tokenizer().length(), u.crossAttentionDim()));
                 long t2 = System.nanoTime();
-                NDArray y = sd.unet().forward(x, 50, ctx, AttentionCapture.sliced(attentionSlice));
+                NDArray y = sd.unet().forward(x, 50, ctx, AttentionCapture.NONE);
                 y.toFloatArray();
                 long t3 = System.nanoTime();
                 System.out.printf("load       %.2f s (with engine start-up)%n", (t1 - t0) / 1e9);

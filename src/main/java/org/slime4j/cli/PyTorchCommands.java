@@ -3,7 +3,7 @@ package org.slime4j.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slime4j.core.Settings;
+import org.slime4j.core.config.Settings;
 import org.slime4j.core.model.TorchBuild;
 import org.slime4j.core.model.TorchDownload;
 import picocli.CommandLine.Command;

@@ -12,10 +12,11 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.model.EngineInfo;
 import org.slime4j.core.model.Engines;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.fiji.Sessions;
+import org.slime4j.io.Sessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,7 +110,7 @@ public final class SlimeCli {
 
     /** What every command that loads a base model takes. */
     static class Common {
-        @Option(names = "--model", required = true, paramLabel = "MODEL",
+        @Option(names = "--model", required = true, paramLabel = "MODEL", converter = CliValues.Model.class,
                 description = "base model: a diffusers folder, a Hugging Face cache entry or org/name in the cache")
         Path model;
 
@@ -125,9 +126,10 @@ public final class SlimeCli {
                         + "time (e.g. 1024; default ${DEFAULT-VALUE}: off)")
         int attentionSlice;
 
-        DeviceChoice device() {
+        /** How to run the model: the device (after the PyTorch build is chosen) and the attention slice. */
+        Execution execution() {
             build.prepare();
-            return device;
+            return Execution.on(device).withAttentionSlice(attentionSlice);
         }
     }
 

@@ -1,6 +1,28 @@
 /**
- * The one facade every front end calls ({@link org.slime4j.core.Slime}), Stable Diffusion in Java on DJL
- * ({@link org.slime4j.core.StableDiffusion}) and the user settings shared by all front ends. Imports nothing from
- * ImageJ.
+ * The one facade every front end calls ({@link org.slime4j.core.Slime}) over Stable Diffusion in Java on DJL
+ * ({@link org.slime4j.core.model.StableDiffusion}). Imports nothing from ImageJ.
+ *
+ * <h2>Memory policy</h2>
+ * Native memory is the scarce resource (an SD-2.1 UNet is 3.5 GB, one 64×64 attention layer 335 MB of scores), and
+ * DJL frees it only when an array's manager closes. Every tensor code path follows the same four rules:
+ * <ol>
+ *   <li><b>Managers by lifetime.</b> The weights live in the model's base manager until it closes. Each step, crop
+ *       batch or block of work opens {@code sd.manager().newSubManager()} in try-with-resources, so everything it
+ *       computed is freed when it ends; what must survive (training's vectors, the segmentation sums) lives in a
+ *       sub-manager opened outside the loop. An op's result belongs to its FIRST operand's manager.</li>
+ *   <li><b>Large transients closed at once.</b> Inside a forward pass, arrays that would hold hundreds of megabytes
+ *       until the step ends (attention scores, activations of the 64×64 blocks) are closed as soon as the next line
+ *       has used them ({@code try (NDArray a = ...; NDArray b = ...)}), so the peak is the largest live set, not the
+ *       sum of a pass. Small arrays are left to their step's manager.</li>
+ *   <li><b>Java values become arrays libtorch owns</b>, through {@link org.slime4j.core.weights.Owned#copy}: DJL's
+ *       {@code create} may alias a Java or mapped buffer, which must not outlive it and must never be held by
+ *       autograd.</li>
+ *   <li><b>Freed memory goes back</b> after each training step and crop batch ({@code Engines.trim()}: glibc keeps
+ *       freed blocks otherwise, and the next peak would come on top of them).</li>
+ * </ol>
+ * Two DJL subtleties the code relies on: {@code x.get(index)} and {@code reshape} return VIEWS that belong to
+ * {@code x}'s manager; a view that is to be freed with a step is {@code attach}ed to the step's manager (as
+ * {@code Resize.bilinear} does for a same-size "resize" and {@code Segmenter} for each crop), never
+ * {@code duplicate}d, because {@code duplicate} and {@code toType} detach from the autograd graph.
  */
 package org.slime4j.core;

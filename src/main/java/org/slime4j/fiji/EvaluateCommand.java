@@ -1,5 +1,6 @@
 package org.slime4j.fiji;
 
+import org.slime4j.io.Evaluate;
 import java.io.File;
 import java.util.Map;
 import org.scijava.ItemIO;

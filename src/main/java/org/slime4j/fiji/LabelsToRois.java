@@ -1,5 +1,6 @@
 package org.slime4j.fiji;
 
+import org.slime4j.io.Evaluate;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.plugin.filter.ThresholdToSelection;

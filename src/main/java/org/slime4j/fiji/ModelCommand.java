@@ -1,5 +1,6 @@
 package org.slime4j.fiji;
 
+import org.slime4j.io.Models;
 import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
 
@@ -11,7 +12,7 @@ abstract class ModelCommand extends ContextCommand {
     /** Proposes the first model found in the Hugging Face cache when the field is empty. */
     protected void offerCachedModel() {
         if (model == null || model.isBlank()) {
-            model = Workflows.cachedModels().stream().findFirst().orElse("");
+            model = Models.cachedModels().stream().findFirst().orElse("");
         }
     }
 }

@@ -1,11 +1,12 @@
 package org.slime4j.fiji;
 
+import org.slime4j.io.DjlContext;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.slime4j.core.Settings;
+import org.slime4j.core.config.Settings;
 import org.slime4j.core.model.EngineInfo;
 import org.slime4j.core.model.Engines;
 import org.slime4j.core.model.TorchBuild;

@@ -7,6 +7,9 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.io.Models;
+import org.slime4j.io.Segmentation;
+import org.slime4j.io.Sessions;
 
 /** Plugins › SLiMe › SLiMe Segment: a 16-bit label image of the current image or stack. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment", label = "SLiMe Segment")
@@ -20,7 +23,7 @@ public class SegmentCommand extends SegmentingCommand {
     /** Proposes the base model the chosen parts were learned on, when the Hugging Face cache has it. */
     protected void proposeBaseModel() {
         if (learned_parts != null) {
-            model = Workflows.proposedModel(learned_parts.toPath(), model);
+            model = Models.proposedModel(learned_parts.toPath(), model);
         }
     }
 
@@ -41,10 +44,11 @@ public class SegmentCommand extends SegmentingCommand {
         try {
             LearnedParts parts = LearnedParts.load(learned_parts.toPath());
             status.showStatus("SLiMe: loading " + model);
-            var slime = Sessions.open(Workflows.modelPath(model), deviceChoice());
-            status.showStatus("SLiMe: segmenting " + image.getTitle());
-            Segmentation.Result r = Segmentation.segment(slime, parts, image, all_slices, tilingChoice(), seed,
-                    confidence);
+            Segmentation.Result r;
+            try (Sessions.Lease lease = Sessions.open(Models.parse(model), execution(), log::info)) {
+                status.showStatus("SLiMe: segmenting " + image.getTitle());
+                r = Segmentation.segment(lease.slime(), parts, image, all_slices, tilingChoice(), seed, confidence);
+            }
             labels = r.labels();
             confidence_map = r.confidence();
             status.showStatus("SLiMe: " + labels.getTitle() + " (" + parts.partNames() + ")");

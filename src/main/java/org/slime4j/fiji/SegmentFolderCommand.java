@@ -6,6 +6,9 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.io.FolderJob;
+import org.slime4j.io.Models;
+import org.slime4j.io.Sessions;
 
 /** Plugins › SLiMe › SLiMe Segment Folder: every matching image of a folder, resumable and shardable. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment Folder", label = "SLiMe Segment Folder")
@@ -25,7 +28,7 @@ public class SegmentFolderCommand extends SegmentingCommand {
     /** Proposes the base model the chosen parts were learned on, when the Hugging Face cache has it. */
     protected void proposeBaseModel() {
         if (learned_parts != null) {
-            model = Workflows.proposedModel(learned_parts.toPath(), model);
+            model = Models.proposedModel(learned_parts.toPath(), model);
         }
     }
 
@@ -39,13 +42,15 @@ public class SegmentFolderCommand extends SegmentingCommand {
     public void run() {
         try {
             LearnedParts parts = LearnedParts.load(learned_parts.toPath());
-            var slime = Sessions.open(Workflows.modelPath(model), deviceChoice());
-            FolderJob.Summary s = FolderJob.run(slime, parts, input_folder.toPath(), pattern, output_folder.toPath(),
+            FolderJob.Summary s;
+            try (Sessions.Lease lease = Sessions.open(Models.parse(model), execution(), log::info)) {
+                s = FolderJob.run(lease.slime(), parts, input_folder.toPath(), pattern, output_folder.toPath(),
                     FolderJob.Shard.parse(shard), tilingChoice(), seed,
                     line -> {
                         log.info("SLiMe " + line);
                         status.showStatus("SLiMe " + line);
                     }, this::isCanceled);
+            }
             summary = s.toString();
             for (String f : s.failures()) {
                 log.warn("SLiMe failed: " + f);

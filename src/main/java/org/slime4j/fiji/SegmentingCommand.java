@@ -4,7 +4,9 @@ import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.slime.Tiling;
+import org.slime4j.io.Sessions;
 
 /** What the segmenting commands share: tiling, seed, device, and the status and log services. */
 abstract class SegmentingCommand extends ModelCommand {
@@ -29,15 +31,12 @@ abstract class SegmentingCommand extends ModelCommand {
     @Parameter
     protected LogService log;
 
-    protected DeviceChoice deviceChoice() {
-        return DeviceChoice.parse(device);
+    /** The chosen device, with the memory and speed options of the environment. */
+    protected Execution execution() {
+        return Sessions.execution(DeviceChoice.parse(device));
     }
 
     protected Tiling tilingChoice() {
-        return switch (tiling.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "squeeze" -> Tiling.squeeze();
-            case "tiles" -> Tiling.tiles(tile_scale, tile_overlap);
-            default -> throw new IllegalArgumentException("tiling '" + tiling + "' is not squeeze or tiles");
-        };
+        return Tiling.parse(tiling, tile_scale, tile_overlap);
     }
 }

@@ -9,10 +9,16 @@ import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.slime4j.core.Slime;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
+import org.slime4j.io.Models;
+import org.slime4j.io.RoiMasks;
+import org.slime4j.io.Sessions;
+import org.slime4j.io.Training;
 
 /** Plugins › SLiMe › SLiMe Train: learn parts from ROIs (or a label image) on the current image. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Train", label = "SLiMe Train")
@@ -89,32 +95,35 @@ public class TrainCommand extends ModelCommand {
                     : Workflows.Annotation.parse(annotation);
             var rois = Workflows.rois(image, source);
             List<String> names = RoiMasks.partNames(parts, rois);
-            List<Trainer.Pair> pairs = Workflows.pairs(image, rois,
-                    source == Workflows.Annotation.LABEL_IMAGE ? label_image : null, names, InputMapping.AUTO);
-            SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(working_size).epochs(epochs)
-                    .learningRate(learning_rate).seed(seed).augment(augment, 0.8).build();
+            InputMapping mapping = Training.mapping(image);
+            List<Trainer.Pair> pairs = Training.pairs(image, rois,
+                    source == Workflows.Annotation.LABEL_IMAGE ? label_image : null, names, mapping);
+            SlimeOptions o = SlimeOptions.defaults().withWorkingSize(working_size).withEpochs(epochs)
+                    .withLearningRate(learning_rate).withSeed(seed).withAugment(augment);
+            Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping,
+                    preview_every, continue_from == null ? null : continue_from.toPath());
             int total = epochs * pairs.size();
-            Workflows.Trained t = Workflows.train(Workflows.modelPath(model), DeviceChoice.parse(device), names, pairs,
-                    Workflows.mappingName(image), o, validate, preview_every, output == null ? null : output.toPath(),
-                    overwrite, continue_from == null ? null : continue_from.toPath(),
-                    new Trainer.Listener() {
-                        @Override
-                        public void step(Trainer.StepReport r) {
-                            status.showStatus(r.step(), total, String.format("SLiMe epoch %d, loss %.4f", r.epoch(),
-                                    r.result().loss()));
-                        }
+            Trainer.Listener progress = new Trainer.Listener() {
+                @Override
+                public void step(Trainer.StepReport r) {
+                    status.showStatus(r.step(), total, String.format("SLiMe epoch %d, loss %.4f", r.epoch(),
+                            r.result().loss()));
+                }
 
-                        @Override
-                        public void epoch(int epoch, double loss, double iou, boolean best) {
-                            log.info(String.format("SLiMe epoch %d: loss %.4f, IoU %.3f%s", epoch, loss, iou,
-                                    best ? " (best)" : ""));
-                        }
+                @Override
+                public void epoch(int epoch, double loss, double iou, boolean best) {
+                    log.info(String.format("SLiMe epoch %d: loss %.4f, IoU %.3f%s", epoch, loss, iou,
+                            best ? " (best)" : ""));
+                }
 
-                        @Override
-                        public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
-                            Workflows.showPreview(image, labels, names.size());
-                        }
-                    }, this::isCanceled, status::showStatus);
+                @Override
+                public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
+                    Workflows.showPreview(image, labels, names.size());
+                }
+            };
+            Trained t = Training.train(Models.parse(model), Sessions.execution(DeviceChoice.parse(device)), request,
+                    o, output == null ? null : output.toPath(), overwrite, progress, this::isCanceled,
+                    status::showStatus);
             training_iou = t.outcome().bestIou();
             log.info("SLiMe Train: " + names + ", " + t.summary() + (output == null || t.outcome().epochsRun() == 0
                     ? "" : ", saved " + output));

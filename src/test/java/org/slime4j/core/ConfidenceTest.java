@@ -1,5 +1,6 @@
 package org.slime4j.core;
 
+import org.slime4j.core.slime.Segmented;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,11 +18,11 @@ class ConfidenceTest {
             0.1f, 0.2f, 0.4f, -1.f,        // part 1
             0.3f, 0.1f, 0.45f, 0.5f,       // part 2
         };
-        Slime.Segmentation s = new Slime.Segmentation(2, 2, new int[4], List.of("background", "a", "b"), scores);
+        Segmented s = new Segmented(2, 2, new int[4], List.of("background", "a", "b"), scores);
         // pixel 0: 0.9-0.3; pixel 1: a tie at 0.2; pixel 2: 0.5-0.45; pixel 3: 2.0-0.5 clipped to 1
         assertArrayEquals(new float[] {0.9f - 0.3f, 0f, 0.5f - 0.45f, 1f}, s.confidence(), 1e-7f);
         assertEquals(IllegalStateException.class, assertThrows(IllegalStateException.class,
-                () -> new Slime.Segmentation(1, 1, new int[1], List.of("background", "a"), null).confidence())
+                () -> new Segmented(1, 1, new int[1], List.of("background", "a"), null).confidence())
                 .getClass());
     }
 }

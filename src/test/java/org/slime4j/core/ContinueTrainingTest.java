@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.Continuation;
 import org.slime4j.core.slime.LearnedParts;
@@ -26,7 +27,7 @@ class ContinueTrainingTest {
     Path tmp;
 
     private static Slime.TrainingRequest request(List<String> names, Path from) {
-        return new Slime.TrainingRequest(names, null, List.of(Samples.sample(64, 64)), true, "reference /255", 0,
+        return new Slime.TrainingRequest(names, null, List.of(Samples.sample(64, 64)), true, InputMapping.REFERENCE, 0,
                 from);
     }
 
@@ -34,11 +35,11 @@ class ContinueTrainingTest {
     void mMoreEpochsFromAFileEqualNPlusMInOneGo() throws Exception {
         List<String> names = SlimeTest.NAMES;
         try (Slime s = Slime.open(TinyModel.write(tmp.resolve("model"), false, org.slime4j.core.weights.DType.F32, 77), DeviceChoice.CPU)) {
-            LearnedParts oneGo = s.train(request(names, null), SlimeTest.options(4, true), Trainer.NONE, () -> false);
+            LearnedParts oneGo = s.train(request(names, null), SlimeTest.options(4, true), Trainer.NONE, () -> false).parts();
             Path first = tmp.resolve("first.slime");
-            s.train(request(names, null), SlimeTest.options(2, true), Trainer.NONE, () -> false).save(first, false);
+            s.train(request(names, null), SlimeTest.options(2, true), Trainer.NONE, () -> false).parts().save(first, false);
             LearnedParts continued = s.train(request(names, first), SlimeTest.options(2, true), Trainer.NONE,
-                    () -> false);
+                    () -> false).parts();
             Path second = tmp.resolve("second.slime");
             continued.save(second, false);
             LearnedParts reloaded = LearnedParts.load(second);
@@ -75,23 +76,23 @@ class ContinueTrainingTest {
         try (Slime s = Slime.open(TinyModel.write(tmp.resolve("model"), false, org.slime4j.core.weights.DType.F32, 78), DeviceChoice.CPU)) {
             Path first = tmp.resolve("first.slime");
             LearnedParts old = s.train(request(SlimeTest.NAMES, null), SlimeTest.options(2, false), Trainer.NONE,
-                    () -> false);
+                    () -> false).parts();
             old.save(first, false);
             List<String> more = List.of("background", "disk", "square", "ring");
             SlimeOptions none = SlimeTest.options(0, false);                       // no epoch: the starting point
-            LearnedParts start = s.train(request(more, first), none, Trainer.NONE, () -> false);
+            LearnedParts start = s.train(request(more, first), none, Trainer.NONE, () -> false).parts();
             assertEquals(more, start.partNames());
             for (int i = 0; i < 2; i++) {
                 assertArrayEquals(old.continuation().state().vectors()[i], start.vectors()[i], "old part " + i);
             }
             IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> s.train(request(
-                    List.of("background", "square", "disk"), first), none, Trainer.NONE, () -> false));
+                    List.of("background", "square", "disk"), first), none, Trainer.NONE, () -> false).parts());
             assertTrue(other.getMessage().contains("continue with the same parts, or add new ones after them"),
                     other.getMessage());
             try (Slime sd2 = Slime.open(TinyModel.write(tmp.resolve("sd2"), true,
                     org.slime4j.core.weights.DType.F32, 79), DeviceChoice.CPU)) {
                 IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> sd2.train(
-                        request(SlimeTest.NAMES, first), none, Trainer.NONE, () -> false));
+                        request(SlimeTest.NAMES, first), none, Trainer.NONE, () -> false).parts());
                 assertTrue(model.getMessage().contains("not on the base model open now"), model.getMessage());
             }
         }

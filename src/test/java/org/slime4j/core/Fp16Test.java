@@ -1,5 +1,7 @@
 package org.slime4j.core;
 
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.model.Precision;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
@@ -30,8 +33,8 @@ class Fp16Test {
     @Test
     void halfPrecisionUNetAgreesWithFp32() throws Exception {
         Path model = TinyModel.writeSdLayout(tmp.resolve("m"), 61);
-        try (StableDiffusion full = StableDiffusion.load(model, DeviceChoice.CPU, Precision.FP32);
-             StableDiffusion half = StableDiffusion.load(model, DeviceChoice.CPU, Precision.FP16);
+        try (StableDiffusion full = StableDiffusion.load(model, Execution.on(DeviceChoice.CPU));
+             StableDiffusion half = StableDiffusion.load(model, Execution.on(DeviceChoice.CPU).withPrecision(Precision.FP16));
              NDManager m = full.manager().newSubManager()) {
             NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
             NDArray ctx = m.randomNormal(new Shape(1, 77, TinyModel.TEXT_DIM));
@@ -46,17 +49,17 @@ class Fp16Test {
             Fixture.assertClose("fp16 vs fp32 self scores", b.get(layer).toFloatArray(), a.get(layer).toFloatArray(),
                     2e-2);
         }
-        try (Slime full = Slime.open(model, DeviceChoice.CPU, Precision.FP32);
-             Slime half = Slime.open(model, DeviceChoice.CPU, Precision.FP16)) {
-            SlimeOptions o = SlimeOptions.defaults().toBuilder().workingSize(64).epochs(2).augment(false, 0.8).build();
+        try (Slime full = Slime.open(model, DeviceChoice.CPU);
+             Slime half = Slime.open(model, Execution.on(DeviceChoice.CPU).withPrecision(Precision.FP16))) {
+            SlimeOptions o = SlimeOptions.defaults().withWorkingSize(64).withEpochs(2).withAugment(false);
             Slime.TrainingRequest request = new Slime.TrainingRequest(List.of("background", "disk", "square"), null,
-                    List.of(Samples.sample(64, 64)), false, "reference /255", 0);
+                    List.of(Samples.sample(64, 64)), false, InputMapping.REFERENCE, 0);
             String refusal = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> half.train(request, o, new Trainer.Listener() {
-                    }, () -> false)).getMessage();
+                    }, () -> false).parts()).getMessage();
             assertTrue(refusal.contains("fp32") && refusal.contains("segmentation"), refusal);
             LearnedParts reference = full.train(request, o, new Trainer.Listener() {
-            }, () -> false);
+            }, () -> false).parts();
             int[] a = full.segment(reference, Samples.sample(64, 64).image(), Tiling.squeeze(), 1, false).labels();
             int[] b = half.segment(reference, Samples.sample(64, 64).image(), Tiling.squeeze(), 1, false).labels();
             int same = 0;

@@ -45,13 +45,15 @@ final class GoldenConfig {
                     + m.group(4) + "." + m.group(5);
             (m.group(5).equals("attn2") ? cross : self).add(path);
         }
-        return SlimeOptions.defaults().toBuilder()
-                .workingSize(meta(golden, "S"))
-                .layers(cross, self)
-                .timesteps(flag(md, "train_t"), flag(md, "train_t"), flag(md, "test_t"))
-                .patches(flag(md, "num_patchs_per_side"), flag(md, "patch_size"),
-                        Double.parseDouble(golden.metadata().get("patch_threshold")))
-                .augment(false, 0.8)
-                .build();
+        return SlimeOptions.defaults()
+                .withWorkingSize(meta(golden, "S"))
+                .withCrossLayers(cross)
+                .withSelfLayers(self)
+                .withTrainTRange(flag(md, "train_t"), flag(md, "train_t"))
+                .withTestT(flag(md, "test_t"))
+                .withPatchesPerSide(flag(md, "num_patchs_per_side"))
+                .withPatchSize(flag(md, "patch_size"))
+                .withPatchThreshold(Double.parseDouble(golden.metadata().get("patch_threshold")))
+                .withAugment(false);
     }
 }

@@ -1,5 +1,6 @@
 package org.slime4j.core;
 
+import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.slime4j.core;
 
+import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.Adam;
-import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Segmenter;
+import org.slime4j.core.slime.Trace;
 import org.slime4j.core.slime.Rows;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
@@ -82,25 +84,25 @@ class SlimeParityTest {
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray image = Fixture.array(m, golden, "input.image");
             int t = (int) golden.readLongs("train.t")[0];
-            Map<String, NDArray> trace = new HashMap<>();
+            Map<String, float[]> trace = new HashMap<>();
             TrainStep.Result r = TrainStep.run(sd, text, options, image, ints("input.mask"), t,
                     Fixture.array(m, golden, "input.train_vae_eps"), Fixture.array(m, golden, "input.train_noise"),
-                    vectors, trace);
+                    vectors, Trace.into(trace));
             Fixture.assertClose("train.loss1", new float[] {r.loss1()}, g("train.loss1"), TOL);
             Fixture.assertClose("train.loss2", new float[] {r.loss2()}, g("train.loss2"), TOL);
             Fixture.assertClose("train.sd_loss", new float[] {r.sdLoss()}, g("train.sd_loss"), TOL);
             Fixture.assertClose("train.loss", new float[] {r.loss()}, g("train.loss"), TOL);
             for (String name : List.of("train.cross_logits", "train.cross_softmax", "train.self_attention",
                     "train.was", "train.latents", "train.noise_pred_both")) {
-                Fixture.assertClose(name, trace.get(name).toFloatArray(), g(name), TOL);
+                Fixture.assertClose(name, trace.get(name), g(name), TOL);
             }
             for (String path : options.crossLayers()) {
                 String name = "train.layer_cross." + path;
-                Fixture.assertClose(name, trace.get(name).toFloatArray(), halfOf(g(name), 1), TOL);
+                Fixture.assertClose(name, trace.get(name), halfOf(g(name), 1), TOL);
             }
             for (String path : options.selfLayers()) {
                 String name = "train.layer_self." + path;
-                Fixture.assertClose(name, trace.get(name).toFloatArray(), g(name), TOL);
+                Fixture.assertClose(name, trace.get(name), g(name), TOL);
             }
             for (int i = 0; i < k - 1; i++) {
                 Fixture.assertClose("train.grad." + i, r.gradients()[i], g("train.grad." + i), 1e-3);
@@ -109,8 +111,8 @@ class SlimeParityTest {
             Recorded draws = new Recorded()
                     .normal(g("input.train_check_vae_eps"), shape("input.train_check_vae_eps"))
                     .normal(g("input.train_check_noise"), shape("input.train_check_noise"));
-            PatchedSegmenter.Result checkMask = PatchedSegmenter.segment(sd, text, vectors, options, image,
-                    (int) check[0], draws, null);
+            Segmenter.Result checkMask = Segmenter.of(sd, text, vectors, options, m).segment(image, (int) check[0],
+                    draws, Trace.NONE);
             draws.assertConsumed();
             assertArrayEquals(ints("train.check_final_mask"), checkMask.labels(), "train.check_final_mask");
             System.out.println("parity train.check_final_mask: exact");
@@ -144,8 +146,8 @@ class SlimeParityTest {
             Map<String, float[]> trace = new HashMap<>();
             int size = (int) shape("infer.final_mask")[0];
             assertEquals(GoldenConfig.flag(GoldenConfig.markdown(), "test_mask_size"), size);
-            PatchedSegmenter.Result r = PatchedSegmenter.segment(sd, text, vectors, options, image, size, draws,
-                    trace);
+            Segmenter.Result r = Segmenter.of(sd, text, vectors, options, m).segment(image, size, draws,
+                    Trace.into(trace));
             draws.assertConsumed();
             for (String name : List.of("infer.latents", "infer.cross_softmax", "infer.self_attention",
                     "infer.max_values", "infer.min_values", "infer.cross_kept")) {

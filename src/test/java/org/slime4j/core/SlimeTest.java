@@ -1,5 +1,6 @@
 package org.slime4j.core;
 
+import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,9 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Execution;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Segmented;
+import org.slime4j.core.slime.Segmenter;
+import org.slime4j.core.slime.Trace;
 import org.slime4j.core.slime.Randomness;
 import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;
@@ -53,12 +57,12 @@ class SlimeTest {
      * (threshold 0): a few epochs on random weights do not reach the reference's 0.2, and the maps would go unused.
      */
     static SlimeOptions options(int epochs, boolean augment) {
-        return SlimeOptions.defaults().toBuilder().workingSize(S).epochs(epochs).augment(augment, 0.8)
-                .layers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2",
-                                "up_blocks.1.attentions.1.transformer_blocks.0.attn2"),
-                        List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1",
+        return SlimeOptions.defaults().withWorkingSize(S).withEpochs(epochs).withAugment(augment)
+                .withCrossLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2",
+                                "up_blocks.1.attentions.1.transformer_blocks.0.attn2"))
+                .withSelfLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1",
                                 "up_blocks.1.attentions.1.transformer_blocks.0.attn1"))
-                .patches(1, 0, 0.0).seed(7).build();
+                .withPatchesPerSide(1).withPatchSize(0).withPatchThreshold(0.0).withSeed(7);
     }
 
     static Trainer.Pair sample(int w, int h) {
@@ -66,7 +70,7 @@ class SlimeTest {
     }
 
     static Slime.TrainingRequest request(Trainer.Pair... pairs) {
-        return new Slime.TrainingRequest(NAMES, null, List.of(pairs), false, "reference /255", 0);
+        return new Slime.TrainingRequest(NAMES, null, List.of(pairs), false, InputMapping.REFERENCE, 0);
     }
 
     @Test
@@ -77,7 +81,7 @@ class SlimeTest {
             public void step(Trainer.StepReport r) {
                 losses.add(r.result().loss1() + r.result().loss2());
             }
-        }, () -> false);
+        }, () -> false).parts();
         double first = losses.subList(0, 4).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
         double last = losses.subList(20, 24).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
         assertTrue(last < 0.9 * first, "attention losses " + first + " -> " + last + ": " + losses);
@@ -86,22 +90,22 @@ class SlimeTest {
     @Test
     void sameSeedSameVectorsAndAnotherSeedOthers() {
         LearnedParts a = slime.train(request(sample(S, S), sample(80, 48)), options(3, true), new Trainer.Listener() {
-        }, () -> false);
+        }, () -> false).parts();
         LearnedParts b = slime.train(request(sample(S, S), sample(80, 48)), options(3, true), new Trainer.Listener() {
-        }, () -> false);
+        }, () -> false).parts();
         for (int i = 0; i < a.vectors().length; i++) {
             assertArrayEquals(a.vectors()[i], b.vectors()[i]);
         }
         LearnedParts c = slime.train(request(sample(S, S), sample(80, 48)),
-                options(3, true).toBuilder().seed(8).build(), new Trainer.Listener() {
-                }, () -> false);
+                options(3, true).withSeed(8), new Trainer.Listener() {
+                }, () -> false).parts();
         assertFalse(java.util.Arrays.equals(a.vectors()[0], c.vectors()[0]), "another seed, other draws");
     }
 
     @Test
     void learnedPartsFileRoundTripsAndRefusesAnotherBaseModel() throws Exception {
         LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
-        }, () -> false);
+        }, () -> false).parts();
         Path file = tmp.resolve("parts.slime");
         parts.save(file, false);
         assertThrows(FileAlreadyExistsException.class, () -> parts.save(file, false));
@@ -110,7 +114,7 @@ class SlimeTest {
         assertEquals(parts.baseModel(), back.baseModel());
         assertEquals(parts.options().crossLayers(), back.options().crossLayers());
         assertEquals(parts.options().workingSize(), back.options().workingSize());
-        assertEquals("reference /255", back.inputMapping());
+        assertEquals(InputMapping.REFERENCE, back.inputMapping());
         for (int i = 0; i < parts.vectors().length; i++) {
             assertArrayEquals(parts.vectors()[i], back.vectors()[i]);
         }
@@ -131,16 +135,16 @@ class SlimeTest {
     @Test
     void oneTileAtExactlySEqualsTheSinglePassAndLargeImagesTile() {
         LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
-        }, () -> false);
+        }, () -> false).parts();
         RgbImage image = sample(S, S).image();
-        Slime.Segmentation single = slime.segment(parts, image, Tiling.squeeze(), 11, true);
-        Slime.Segmentation tiled = slime.segment(parts, image, Tiling.tiles(1, 0.25), 11, true);
+        Segmented single = slime.segment(parts, image, Tiling.squeeze(), 11, true);
+        Segmented tiled = slime.segment(parts, image, Tiling.tiles(1, 0.25), 11, true);
         assertArrayEquals(single.labels(), tiled.labels());
         Fixture.assertClose("tiny one tile vs single pass scores", tiled.scores(), single.scores(), 1e-6);
         RgbImage wide = sample(150, 70).image();
-        Slime.Segmentation big = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, false);
+        Segmented big = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, false);
         assertEquals(150 * 70, big.labels().length);
-        Slime.Segmentation squeezed = slime.segment(parts, wide, Tiling.squeeze(), 11, false);
+        Segmented squeezed = slime.segment(parts, wide, Tiling.squeeze(), 11, false);
         assertEquals(150 * 70, squeezed.labels().length);
         for (int v : big.labels()) {
             assertTrue(v >= 0 && v < NAMES.size());
@@ -151,9 +155,9 @@ class SlimeTest {
     @Test
     void segmentationLeavesTheTextEncoderUnloaded() throws Exception {
         LearnedParts parts = slime.train(request(sample(S, S)), options(1, false), new Trainer.Listener() {
-        }, () -> false);
+        }, () -> false).parts();
         try (Slime fresh = Slime.open(tmp.resolve("model"), DeviceChoice.CPU)) {
-            Slime.Segmentation s = fresh.segment(parts, sample(S, S).image(), Tiling.squeeze(), 11, false);
+            Segmented s = fresh.segment(parts, sample(S, S).image(), Tiling.squeeze(), 11, false);
             assertEquals(S * S, s.labels().length);
             assertFalse(fresh.model().unusedWeights().containsKey("text_encoder"),
                     "text encoder loaded: " + fresh.model().unusedWeights().keySet());
@@ -162,61 +166,57 @@ class SlimeTest {
 
     /** Uncaptured layers (down_blocks.0 here, and the whole unconditional pass) computed 5 query rows at a time. */
     @Test
-    void attentionSlicingChangesNoResult() {
+    void attentionSlicingChangesNoResult() throws Exception {
         Trainer.Listener quiet = new Trainer.Listener() {
         };
         RgbImage image = sample(S, S).image();
-        LearnedParts whole = slime.train(request(sample(S, S)), options(3, false), quiet, () -> false);
-        Slime.Segmentation wholeSeg = slime.segment(whole, image, Tiling.squeeze(), 11, true);
+        LearnedParts whole = slime.train(request(sample(S, S)), options(3, false), quiet, () -> false).parts();
+        Segmented wholeSeg = slime.segment(whole, image, Tiling.squeeze(), 11, true);
         LearnedParts sliced;
-        Slime.Segmentation slicedSeg;
-        try {
-            slime.model().setAttentionSlice(5);                                  // 64 queries: 12 slices of 5, one of 4
-            sliced = slime.train(request(sample(S, S)), options(3, false), quiet, () -> false);
-            slicedSeg = slime.segment(whole, image, Tiling.squeeze(), 11, true);
-        } finally {
-            slime.model().setAttentionSlice(0);
+        Segmented slicedSeg;
+        // 64 queries: 12 slices of 5, one of 4
+        try (Slime other = Slime.open(tmp.resolve("model"), Execution.on(DeviceChoice.CPU).withAttentionSlice(5))) {
+            sliced = other.train(request(sample(S, S)), options(3, false), quiet, () -> false).parts();
+            slicedSeg = other.segment(whole, image, Tiling.squeeze(), 11, true);
         }
         for (int i = 0; i < whole.vectors().length; i++) {
             Fixture.assertClose("sliced attention: vector " + i, sliced.vectors()[i], whole.vectors()[i], 1e-5);
         }
         assertArrayEquals(wholeSeg.labels(), slicedSeg.labels());
         Fixture.assertClose("sliced attention: segmentation scores", slicedSeg.scores(), wholeSeg.scores(), 1e-5);
-        assertThrows(IllegalArgumentException.class, () -> slime.model().setAttentionSlice(-1));
+        assertThrows(IllegalArgumentException.class, () -> Execution.defaults().withAttentionSlice(-1));
     }
 
     /** Tiles of a large image, and the n×n crops of one image, batched through the VAE and UNet: same results. */
     @Test
-    void cropsPerPassChangesNoResult() {
+    void cropsPerPassChangesNoResult() throws Exception {
         LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
-        }, () -> false);
+        }, () -> false).parts();
         RgbImage wide = sample(150, 70).image();                                  // 3 × 2 tiles
-        SlimeOptions crops = parts.options().toBuilder().patches(2, 48, 0.0).build();
-        StableDiffusion sd = slime.model();
-        PatchedSegmenter.Result oneByOne;
-        try (NDManager m = sd.manager().newSubManager()) {
-            oneByOne = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), crops,
-                    sample(S, S).image().toArray(m), S, Randomness.seeded(3), null);
-        }
-        Slime.Segmentation tiledOneByOne = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
-        PatchedSegmenter.Result batched;
-        Slime.Segmentation tiledBatched;
-        try {
-            sd.setCropsPerPass(3);                                               // batches of 3 + 1 crops, 3 + 3 tiles
-            try (NDManager m = sd.manager().newSubManager()) {
-                batched = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), crops,
-                        sample(S, S).image().toArray(m), S, Randomness.seeded(3), null);
-            }
-            tiledBatched = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
-        } finally {
-            sd.setCropsPerPass(1);
+        SlimeOptions crops = parts.options().withPatchesPerSide(2).withPatchSize(48).withPatchThreshold(0.0);
+        Segmenter.Result oneByOne = crops(slime.model(), parts, crops);
+        Segmented tiledOneByOne = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
+        Segmenter.Result batched;
+        Segmented tiledBatched;
+        // batches of 3 + 1 crops, 3 + 3 tiles
+        try (Slime other = Slime.open(tmp.resolve("model"), Execution.on(DeviceChoice.CPU).withCropsPerPass(3))) {
+            batched = crops(other.model(), parts, crops);
+            tiledBatched = other.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
         }
         assertTrue(max(oneByOne.scores()) > 0 && max(tiledOneByOne.scores()) > 0, "every part is kept");
         assertArrayEquals(oneByOne.labels(), batched.labels());
         Fixture.assertClose("crops per pass: 2×2 crops' scores", batched.scores(), oneByOne.scores(), 1e-5);
         assertArrayEquals(tiledOneByOne.labels(), tiledBatched.labels());
         Fixture.assertClose("crops per pass: tiles' scores", tiledBatched.scores(), tiledOneByOne.scores(), 1e-5);
-        assertThrows(IllegalArgumentException.class, () -> sd.setCropsPerPass(0));
+        assertThrows(IllegalArgumentException.class, () -> Execution.defaults().withCropsPerPass(0));
+    }
+
+    /** The 2×2 crops of one sample image at S, segmented by {@code sd}. */
+    private static Segmenter.Result crops(StableDiffusion sd, LearnedParts parts, SlimeOptions crops) {
+        try (NDManager m = sd.manager().newSubManager()) {
+            return Segmenter.of(sd, parts.text(), parts.vectors(), crops, m).segment(sample(S, S).image().toArray(m),
+                    S, Randomness.seeded(3), Trace.NONE);
+        }
     }
 
     @Test
@@ -243,10 +243,11 @@ class SlimeTest {
                 new float[] {255, 0});
         assertArrayEquals(new float[] {0, 1, 0.2f, 0.4f, 1, 0}, eight.data());
         LearnedParts parts = slime.train(new Slime.TrainingRequest(NAMES, null,
-                        List.of(new Trainer.Pair(mapped, base.mask())), false, InputMapping.AUTO.describe(16), 0),
+                        List.of(new Trainer.Pair(mapped, base.mask())), false, InputMapping.AUTO.resolve(16), 0),
                 options(2, false), new Trainer.Listener() {
-                }, () -> false);
-        assertEquals("percentile 0.1-99.9", parts.inputMapping());
+                }, () -> false).parts();
+        assertEquals(InputMapping.PERCENTILE, parts.inputMapping());
+        assertEquals("percentile 0.1-99.9", parts.inputMapping().storedName());
         assertEquals(w * w, slime.segment(parts, mapped, Tiling.squeeze(), 1, false).labels().length);
     }
 
@@ -275,7 +276,7 @@ class SlimeTest {
             public void step(Trainer.StepReport r) {
                 steps.incrementAndGet();
             }
-        }, () -> steps.get() >= 1);
+        }, () -> steps.get() >= 1).parts();
         assertEquals(1, steps.get(), "steps run after cancel was requested");
         assertEquals(NAMES.size() - 1, parts.vectors().length);
     }

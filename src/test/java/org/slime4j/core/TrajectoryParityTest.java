@@ -1,5 +1,6 @@
 package org.slime4j.core;
 
+import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.LabelImage;
-import org.slime4j.core.slime.PatchedSegmenter;
+import org.slime4j.core.slime.Segmenter;
+import org.slime4j.core.slime.Trace;
 import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.TextContext;
@@ -38,17 +40,16 @@ class TrajectoryParityTest {
             int s = Integer.parseInt(meta.get("S"));
             int l = Integer.parseInt(meta.get("L"));
             String[] tRange = meta.get("t_range").split(",");
-            SlimeOptions options = GoldenConfig.options(golden).toBuilder()
-                    .workingSize(s)
-                    .epochs(steps)
-                    .learningRate(Double.parseDouble(meta.get("lr")))
-                    .timesteps(Integer.parseInt(tRange[0]), Integer.parseInt(tRange[1]),
-                            Integer.parseInt(meta.get("test_t")))
-                    .lossCoefficients(Double.parseDouble(meta.get("sd_loss_coef")),
-                            Double.parseDouble(meta.get("self_attention_loss_coef")),
-                            Double.parseDouble(meta.get("guidance_scale")))
-                    .augment(false, 0.8)
-                    .build();
+            SlimeOptions options = GoldenConfig.options(golden)
+                    .withWorkingSize(s)
+                    .withEpochs(steps)
+                    .withLearningRate(Double.parseDouble(meta.get("lr")))
+                    .withTrainTRange(Integer.parseInt(tRange[0]), Integer.parseInt(tRange[1]))
+                    .withTestT(Integer.parseInt(meta.get("test_t")))
+                    .withSdLossCoef(Double.parseDouble(meta.get("sd_loss_coef")))
+                    .withSelfAttentionLossCoef(Double.parseDouble(meta.get("self_attention_loss_coef")))
+                    .withGuidanceScale(Double.parseDouble(meta.get("guidance_scale")))
+                    .withAugment(false);
             assertEquals("none", meta.get("augmentation"));
             TextContext text = TextContext.encode(sd, k, null);
             long[] shape = traj.info("traj.input.image").shape();
@@ -151,8 +152,8 @@ class TrajectoryParityTest {
             assertEquals(Integer.parseInt(meta.get("test_mask_size")), size);
             try (NDManager m = sd.manager().newSubManager()) {
                 Map<String, float[]> trace = new HashMap<>();
-                PatchedSegmenter.Result r = PatchedSegmenter.segment(sd, text, outcome.vectors(), options,
-                        image.toArray(m), size, finalDraws, trace);
+                Segmenter.Result r = Segmenter.of(sd, text, outcome.vectors(), options, m).segment(image.toArray(m),
+                        size, finalDraws, Trace.into(trace));
                 finalDraws.assertConsumed();
                 Fixture.assertClose("traj.final_max_values", trace.get("infer.max_values"),
                         traj.readFloats("traj.final_max_values"), TOL);

@@ -23,6 +23,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import java.util.Map;
+import org.slime4j.core.model.Execution;
+import org.slime4j.io.FolderJob;
+import org.slime4j.io.Images;
+import org.slime4j.io.Sessions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,8 +199,8 @@ class FijiTest {
             assertEquals(0, org.slime4j.cli.CliAccess.run("segment", "--model", model.toString(), "--slime",
                     slime.toString(), image.toString(), "--output", sliced.toString(), "--device", "cpu",
                     "--attention-slice", "7", "--crops-per-pass", "2"));
-            assertEquals(7, Sessions.open(model, DeviceChoice.CPU).model().attentionSlice());
-            assertEquals(2, Sessions.open(model, DeviceChoice.CPU).model().cropsPerPass());
+            assertEquals(7, Sessions.currentExecution().orElseThrow().attentionSlice());
+            assertEquals(2, Sessions.currentExecution().orElseThrow().cropsPerPass());
             assertArrayEquals((short[]) IJ.openImage(labels.toString()).getProcessor().getPixels(),
                     (short[]) IJ.openImage(sliced.toString()).getProcessor().getPixels(),
                     "attention slicing changes no label");
@@ -208,13 +213,12 @@ class FijiTest {
                     tmp.resolve("missing.slime").toString(), image.toString(), "--output", "x.tif"));
         } finally {
             System.setOut(stdout);
-            Sessions.setAttentionSlice(0);
-            Sessions.setCropsPerPass(1);
+            Sessions.close();
         }
         assertTrue(captured.toString().contains("parts [background, disk, square]"), captured.toString());
-        assertEquals(1024, Sessions.parse("SLIME_ATTENTION_SLICE", " 1024", 0));
+        assertEquals(1024, Execution.fromEnvironment(Map.of("SLIME_ATTENTION_SLICE", " 1024")).attentionSlice());
         String bad = assertThrows(IllegalArgumentException.class,
-                () -> Sessions.parse("SLIME_CROPS_PER_PASS", "0", 1)).getMessage();
+                () -> Execution.fromEnvironment(Map.of("SLIME_CROPS_PER_PASS", "0"))).getMessage();
         assertTrue(bad.contains("SLIME_CROPS_PER_PASS") && bad.contains("'0'") && bad.contains(">= 1"), bad);
     }
 }

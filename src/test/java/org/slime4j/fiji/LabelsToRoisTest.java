@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ij.gui.Roi;
 import ij.process.ShortProcessor;
 import java.util.List;
+import org.slime4j.io.Images;
+import org.slime4j.io.RoiMasks;
+import org.slime4j.io.Evaluate;
 import org.junit.jupiter.api.Test;
 
 /** Labels to ROIs and back: the mask equals the label image, holes and touching regions included. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
-import org.slime4j.core.Settings;
+import org.slime4j.core.config.Settings;
 
 /**
  * SLiMe Options through SciJava's CommandService: the build is checked, saved where every front end reads it

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.Samples;
 import org.slime4j.core.Slime;
 import org.slime4j.core.TinyModel;
@@ -38,16 +39,16 @@ class RobustnessTest {
     Path tmp;
 
     static SlimeOptions options(int epochs) {
-        return SlimeOptions.defaults().toBuilder().workingSize(64).epochs(epochs).augment(false, 0.8)
-                .layers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"),
-                        List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1")).build();
+        return SlimeOptions.defaults().withWorkingSize(64).withEpochs(epochs).withAugment(false)
+                .withCrossLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"))
+                .withSelfLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1"));
     }
 
     static LearnedParts train(Slime s, int epochs) {
         return s.train(new Slime.TrainingRequest(List.of("background", "disk", "square"), null,
-                List.of(Samples.sample(64, 64)), false, "reference /255", 0), options(epochs),
+                List.of(Samples.sample(64, 64)), false, InputMapping.REFERENCE, 0), options(epochs),
                 new Trainer.Listener() {
-                }, () -> false);
+                }, () -> false).parts();
     }
 
     static long rssMb() throws Exception {
@@ -127,10 +128,10 @@ class RobustnessTest {
         Path slime = tmp.resolve("kill.slime");
         try (Slime s = Slime.open(model, DeviceChoice.CPU)) {
             s.train(new Slime.TrainingRequest(List.of("background", "disk", "square"), null,
-                    List.of(Samples.sample(64, 64)), false, "reference /255", 0),
-                    SlimeOptions.defaults().toBuilder().workingSize(64).epochs(1).augment(false, 0.8).build(),
+                    List.of(Samples.sample(64, 64)), false, InputMapping.REFERENCE, 0),
+                    SlimeOptions.defaults().withWorkingSize(64).withEpochs(1).withAugment(false),
                     new Trainer.Listener() {
-                    }, () -> false).save(slime, false);
+                    }, () -> false).parts().save(slime, false);
         }
         Path in = Files.createDirectories(tmp.resolve("in"));
         for (int i = 0; i < 12; i++) {

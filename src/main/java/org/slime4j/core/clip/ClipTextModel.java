@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.slime4j.core.weights.Owned;
 import org.slime4j.core.config.ClipTextConfig;
 import org.slime4j.core.nn.LayerNorm;
 import org.slime4j.core.weights.WeightStore;
@@ -66,8 +67,6 @@ public final class ClipTextModel {
                 mask[i * s + j] = -Float.MAX_VALUE;                                  // torch.finfo(float32).min
             }
         }
-        try (NDArray alias = m.create(mask, new ai.djl.ndarray.types.Shape(s, s))) {
-            return alias.duplicate();
-        }
+        return Owned.copy(m.create(mask, new ai.djl.ndarray.types.Shape(s, s)));
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Model licences: read from the front matter of a repository's model card ({@code license:}, {@code license_name:},
  * {@code license_link:}), shown before the first download, and the user's acceptance recorded per repository in
- * {@code accepted-licences} of the {@link org.slime4j.core.Settings#configFolder config folder}. Nothing is bundled.
+ * {@code accepted-licences} of the {@link org.slime4j.core.config.Settings#configFolder config folder}. Nothing is bundled.
  */
 public final class Licences {
     private final Path accepted;
@@ -20,7 +20,7 @@ public final class Licences {
     }
 
     public static Licences fromEnvironment(Map<String, String> env) {
-        return new Licences(org.slime4j.core.Settings.configFolder(env).resolve("accepted-licences"));
+        return new Licences(org.slime4j.core.config.Settings.configFolder(env).resolve("accepted-licences"));
     }
 
     /** The licence named by a model card's YAML front matter, or "not stated" when there is none. */

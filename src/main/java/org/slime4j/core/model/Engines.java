@@ -5,7 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.util.Map;
-import org.slime4j.core.Settings;
+import org.slime4j.core.config.Settings;
 
 /**
  * Start-up settings for DJL's PyTorch engine, applied once before first use: the {@link TorchBuild PyTorch build},

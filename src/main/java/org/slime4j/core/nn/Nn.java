@@ -2,6 +2,7 @@ package org.slime4j.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.slime4j.core.weights.Owned;
 import ai.djl.nn.Activation;
 
 /**
@@ -17,9 +18,7 @@ public final class Nn {
 
     /** A 0-d fp32 constant owned by libtorch (not aliasing a Java buffer). */
     public static NDArray constant(NDManager manager, double value) {
-        try (NDArray alias = manager.create((float) value)) {
-            return alias.duplicate();
-        }
+        return Owned.copy(manager.create((float) value));
     }
 
     /** {@code F.silu(x) = x * sigmoid(x)}. */

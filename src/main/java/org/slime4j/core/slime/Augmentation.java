@@ -43,14 +43,14 @@ final class Augmentation {
         }
         int[] crop = crop(labels, w, h, turn++ % parts);
         int s = options.workingSize();
-        float[] out = new float[3 * s * s];
+        float[] planes = new float[3 * crop[2] * crop[2]];
         for (int c = 0; c < 3; c++) {
-            float[] plane = new float[crop[2] * crop[2]];
             for (int y = 0; y < crop[2]; y++) {
-                System.arraycopy(data, (c * h + crop[1] + y) * w + crop[0], plane, y * crop[2], crop[2]);
+                System.arraycopy(data, (c * h + crop[1] + y) * w + crop[0], planes, (c * crop[2] + y) * crop[2],
+                        crop[2]);
             }
-            System.arraycopy(JavaResize.bilinear(plane, crop[2], crop[2], s, s), 0, out, c * s * s, s * s);
         }
+        float[] out = Resize.bilinear(planes, 3, crop[2], crop[2], s, s);        // [3, S, S]
         int[] cropped = new int[crop[2] * crop[2]];
         for (int y = 0; y < crop[2]; y++) {
             System.arraycopy(labels, (crop[1] + y) * w + crop[0], cropped, y * crop[2], crop[2]);

@@ -79,9 +79,24 @@ public enum InputMapping {
         return (float) (sorted[i] + (pos - i) * (sorted[j] - sorted[i]));
     }
 
-    /** The name stored in a {@code .slime} file. */
-    public String describe(int bitDepth) {
-        InputMapping rule = resolve(bitDepth);
-        return rule == PERCENTILE ? "percentile " + LOW + "-" + HIGH : "reference /255";
+    /** The name stored in a {@code .slime} file: "reference /255" or "percentile 0.1-99.9" (AUTO has none). */
+    public String storedName() {
+        return switch (this) {
+            case REFERENCE -> "reference /255";
+            case PERCENTILE -> "percentile " + LOW + "-" + HIGH;
+            case AUTO -> throw new IllegalStateException("auto is resolved by the bit depth before it is stored");
+        };
+    }
+
+    /** The rule a {@code .slime} file names ({@link #storedName()}; older files: a name starting with the rule's). */
+    public static InputMapping fromStored(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.startsWith("percentile")) {
+            return PERCENTILE;
+        }
+        if (n.startsWith("reference")) {
+            return REFERENCE;
+        }
+        throw new IllegalArgumentException("input mapping '" + name + "' is not reference or percentile");
     }
 }

@@ -21,13 +21,16 @@ import org.slime4j.core.weights.TensorInfo;
  * options, the input-mapping rule, creation time, format version. Immutable.
  */
 public record LearnedParts(List<String> partNames, float[][] vectors, TextContext text, ModelIdentity baseModel,
-                           SlimeOptions options, String inputMapping, String created, Continuation continuation) {
+                           SlimeOptions options, InputMapping inputMapping, String created, Continuation continuation) {
     public static final String FORMAT = "slime";
     public static final int VERSION = 1;
     private static final Gson GSON = new Gson();
 
     public LearnedParts {
         partNames = List.copyOf(partNames);
+        if (inputMapping == InputMapping.AUTO) {
+            throw new IllegalArgumentException("learned parts store the resolved input mapping, not auto");
+        }
         if (partNames.size() != text.parts() || vectors.length != text.parts() - 1) {
             throw new IllegalArgumentException(partNames.size() + " part names, " + vectors.length
                     + " vectors and a context of " + text.parts() + " parts do not agree");
@@ -42,21 +45,6 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
     public void save(Path file, boolean overwrite) throws IOException {
         int d = text.width();
         float[] flat = Rows.flat(vectors);
-        Map<String, Object> opts = new LinkedHashMap<>();
-        opts.put("test_t", options.testT());
-        opts.put("patch_threshold", options.patchThreshold());
-        opts.put("patches_per_side", options.patchesPerSide());
-        opts.put("patch_size", options.patchSize());
-        opts.put("epochs", options.epochs());
-        opts.put("learning_rate", options.learningRate());
-        opts.put("seed", options.seed());
-        opts.put("train_t_min", options.trainTMin());
-        opts.put("train_t_max", options.trainTMax());
-        opts.put("sd_loss_coef", options.sdLossCoef());
-        opts.put("self_attention_loss_coef", options.selfAttentionLossCoef());
-        opts.put("guidance_scale", options.guidanceScale());
-        opts.put("augment", options.augment());
-        opts.put("min_crop_ratio", options.minCropRatio());
         SafeTensorsWriter w = new SafeTensorsWriter();
         if (continuation != null) {
             continuation.write(w);
@@ -70,13 +58,10 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                 .metadata("part_names", GSON.toJson(partNames))
                 .metadata("base_model", baseModel.name())
                 .metadata("base_model_fingerprint", baseModel.fingerprint())
-                .metadata("working_size", Integer.toString(options.workingSize()))
-                .metadata("cross_layers", GSON.toJson(options.crossLayers()))
-                .metadata("self_layers", GSON.toJson(options.selfLayers()))
-                .metadata("options", GSON.toJson(opts))
-                .metadata("input_mapping", inputMapping)
-                .metadata("created", created == null ? Instant.now().toString() : created)
-                .write(file, overwrite);
+                .metadata("input_mapping", inputMapping.storedName())
+                .metadata("created", created == null ? Instant.now().toString() : created);
+        OptionsMetadata.write(options).forEach(w::metadata);
+        w.write(file, overwrite);
     }
 
     /** Reads a {@code .slime} file, saying which key or tensor is wrong when it is not one. */
@@ -120,29 +105,10 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
             float[][] vectors = Rows.split(st.readFloats("vectors"), names.size() - 1);
             TextContext text = new TextContext(names.size(), (int) t.shape()[0], d, st.readFloats("text"),
                     st.readFloats("uncond"));
-            Map<String, Object> opts = GSON.fromJson(required(file, meta, "options"),
-                    new TypeToken<Map<String, Object>>() { }.getType());
-            SlimeOptions d0 = SlimeOptions.defaults();                       // for files written before a key
-            SlimeOptions options = d0.toBuilder()
-                    .workingSize(Integer.parseInt(required(file, meta, "working_size")))
-                    .layers(GSON.fromJson(required(file, meta, "cross_layers"), new TypeToken<List<String>>() { }.getType()),
-                            GSON.fromJson(required(file, meta, "self_layers"), new TypeToken<List<String>>() { }.getType()))
-                    .timesteps(number(opts, "train_t_min", d0.trainTMin()), number(opts, "train_t_max", d0.trainTMax()),
-                            number(opts, "test_t", d0.testT()))
-                    .patches(number(opts, "patches_per_side", d0.patchesPerSide()), number(opts, "patch_size",
-                            d0.patchSize()), decimal(opts, "patch_threshold", d0.patchThreshold()))
-                    .epochs(number(opts, "epochs", d0.epochs()))
-                    .learningRate(decimal(opts, "learning_rate", d0.learningRate()))
-                    .seed((long) decimal(opts, "seed", d0.seed()))
-                    .lossCoefficients(decimal(opts, "sd_loss_coef", d0.sdLossCoef()),
-                            decimal(opts, "self_attention_loss_coef", d0.selfAttentionLossCoef()),
-                            decimal(opts, "guidance_scale", d0.guidanceScale()))
-                    .augment(!Boolean.FALSE.equals(opts.get("augment")), decimal(opts, "min_crop_ratio",
-                            d0.minCropRatio()))
-                    .build();
+            SlimeOptions options = OptionsMetadata.read(key -> required(file, meta, key));
             return new LearnedParts(names, vectors, text, new ModelIdentity(required(file, meta, "base_model"),
                     required(file, meta, "base_model_fingerprint")), options,
-                    meta.getOrDefault("input_mapping", "reference"), meta.get("created"),
+                    InputMapping.fromStored(meta.getOrDefault("input_mapping", "reference")), meta.get("created"),
                     Continuation.read(st, meta, vectors.length, d));
         } catch (RuntimeException e) {
             if (e instanceof ModelFormatException m) {
@@ -163,14 +129,6 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                     + "), given '" + model.name() + "' (fingerprint " + model.fingerprint() + ")");
         }
         return out;
-    }
-
-    private static int number(Map<String, Object> opts, String key, int fallback) {
-        return opts.get(key) instanceof Number n ? n.intValue() : fallback;
-    }
-
-    private static double decimal(Map<String, Object> opts, String key, double fallback) {
-        return opts.get(key) instanceof Number n ? n.doubleValue() : fallback;
     }
 
     private static String required(Path file, Map<String, String> meta, String key) {
@@ -198,7 +156,7 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                 + options.seed() + ", test t " + options.testT() + ", " + options.patchesPerSide() + "×"
                 + options.patchesPerSide() + " crops, threshold " + options.patchThreshold());
         out.add("layers     cross " + options.crossLayers().size() + ", self " + options.selfLayers().size());
-        out.add("input      " + inputMapping);
+        out.add("input      " + inputMapping.storedName());
         out.add("created    " + created);
         if (continuation != null) {
             out.add("trained    " + continuation.state().epochs() + " epochs, kept epoch "

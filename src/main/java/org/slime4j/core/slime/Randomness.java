@@ -3,6 +3,7 @@ package org.slime4j.core.slime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.slime4j.core.weights.Owned;
 import java.util.Random;
 
 /**
@@ -49,9 +50,7 @@ public interface Randomness {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) main.nextGaussian();
             }
-            try (NDArray alias = m.create(values, shape)) {
-                return alias.duplicate();
-            }
+            return Owned.copy(m.create(values, shape));
         }
 
         @Override

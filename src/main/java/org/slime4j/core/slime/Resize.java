@@ -2,6 +2,7 @@ package org.slime4j.core.slime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.slime4j.core.weights.Owned;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -13,29 +14,64 @@ public final class Resize {
     private Resize() {
     }
 
+    /**
+     * PyTorch's source index of each output sample ({@code upsample_bilinear2d}, align_corners=False, no antialias):
+     * output {@code o} is {@code lambda0·in[i0] + lambda1·in[i0 + step]}. The one place of this arithmetic.
+     */
+    record Tap(int i0, int step, float lambda0, float lambda1) {
+        static Tap[] of(int in, int out) {
+            Tap[] taps = new Tap[out];
+            float scale = (float) in / out;
+            for (int o = 0; o < out; o++) {
+                float src = Math.max(scale * (o + 0.5f) - 0.5f, 0f);
+                int i0 = (int) src;
+                float lambda1 = src - i0;
+                taps[o] = new Tap(i0, i0 < in - 1 ? 1 : 0, 1f - lambda1, lambda1);
+            }
+            return taps;
+        }
+    }
+
     /** The [out, in] matrix mapping a line of {@code in} samples to {@code out} samples. */
     static float[] weights(int in, int out) {
         float[] m = new float[out * in];
-        float scale = (float) in / out;
+        Tap[] taps = Tap.of(in, out);
         for (int o = 0; o < out; o++) {
-            float src = scale * (o + 0.5f) - 0.5f;
-            if (src < 0) {
-                src = 0;
-            }
-            int i0 = (int) src;
-            int step = i0 < in - 1 ? 1 : 0;
-            float lambda1 = src - i0;
-            float lambda0 = 1f - lambda1;
-            m[o * in + i0] += lambda0;
-            m[o * in + i0 + step] += lambda1;
+            m[o * in + taps[o].i0()] += taps[o].lambda0();
+            m[o * in + taps[o].i0() + taps[o].step()] += taps[o].lambda1();
         }
         return m;
     }
 
-    private static NDArray matrix(NDManager manager, int in, int out) {
-        try (NDArray alias = manager.create(weights(in, out), new Shape(out, in))) {
-            return alias.duplicate();
+    /** The same resize on {@code planes} row-major planes of h×w Java floats, [planes, h, w] -> [planes, outH, outW]. */
+    static float[] bilinear(float[] in, int planes, int h, int w, int outH, int outW) {
+        if (h == outH && w == outW) {
+            return in;
         }
+        Tap[] ys = Tap.of(h, outH);
+        Tap[] xs = Tap.of(w, outW);
+        float[] out = new float[planes * outH * outW];
+        for (int p = 0; p < planes; p++) {
+            int src = p * h * w;
+            int dst = p * outH * outW;
+            for (int y = 0; y < outH; y++) {
+                Tap ty = ys[y];
+                int r0 = src + ty.i0() * w;
+                int r1 = r0 + ty.step() * w;
+                for (int x = 0; x < outW; x++) {
+                    Tap tx = xs[x];
+                    int c0 = tx.i0();
+                    int c1 = c0 + tx.step();
+                    out[dst + y * outW + x] = ty.lambda0() * (tx.lambda0() * in[r0 + c0] + tx.lambda1() * in[r0 + c1])
+                            + ty.lambda1() * (tx.lambda0() * in[r1 + c0] + tx.lambda1() * in[r1 + c1]);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static NDArray matrix(NDManager manager, int in, int out) {
+        return Owned.copy(manager.create(weights(in, out), new Shape(out, in)));
     }
 
     /** [..., h, w] -> [..., outH, outW]; the result belongs to {@code manager}. */

@@ -2,6 +2,7 @@ package org.slime4j.core.slime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.slime4j.core.weights.Owned;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -18,8 +19,6 @@ public record RgbImage(int width, int height, float[] data) {
 
     /** [1, 3, H, W] in {@code m}, owned by libtorch. */
     public NDArray toArray(NDManager m) {
-        try (NDArray alias = m.create(data, new Shape(1, 3, height, width))) {
-            return alias.duplicate();
-        }
+        return Owned.copy(m.create(data, new Shape(1, 3, height, width)));
     }
 }

@@ -3,6 +3,7 @@ package org.slime4j.core.slime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.slime4j.core.weights.Owned;
 import java.util.Arrays;
 
 /**
@@ -35,10 +36,7 @@ public final class Rows {
 
     /** {@code rows} as a [rows, width] array libtorch owns, in {@code manager}. */
     public static NDArray toDevice(NDManager manager, float[][] rows) {
-        try (NDArray alias = manager.create(flat(rows), new Shape(rows.length, rows.length == 0 ? 0
-                : rows[0].length))) {
-            return alias.duplicate();
-        }
+        return Owned.copy(manager.create(flat(rows), new Shape(rows.length, rows.length == 0 ? 0 : rows[0].length)));
     }
 
     /** A [rows, width] array's rows on the host. */

@@ -3,8 +3,10 @@ package org.slime4j.core.slime;
 import java.util.List;
 
 /**
- * Everything a SLiMe run can be told, with the reference's defaults ({@link #defaults()}). Immutable; change one
- * field with the {@code with...} methods.
+ * Everything a SLiMe run can be told that changes its result, with the reference's defaults ({@link #defaults()},
+ * the one place of each default). Immutable; change one field with its {@code with...} method:
+ * {@code SlimeOptions.defaults().withEpochs(3).withSeed(7)}. Every field is stored in and restored from a
+ * {@code .slime} file ({@link OptionsMetadata}).
  *
  * @param workingSize     S, the side the image (or each tile) is resized to; 512 for SD 1.x/2.x
  * @param crossLayers     module paths whose cross-attention scores make the part maps
@@ -76,107 +78,112 @@ public record SlimeOptions(int workingSize, List<String> crossLayers, List<Strin
         return patchSize == 0 ? workingSize : patchSize;
     }
 
-    public Builder toBuilder() {
-        return new Builder(this);
+    public SlimeOptions withWorkingSize(int v) {
+        return new SlimeOptions(v, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
     }
 
-    /** Changes some fields of a copy: {@code SlimeOptions.defaults().toBuilder().epochs(3).build()}. */
-    public static final class Builder {
-        private int workingSize;
-        private List<String> crossLayers;
-        private List<String> selfLayers;
-        private int trainTMin;
-        private int trainTMax;
-        private int testT;
-        private double learningRate;
-        private double sdLossCoef;
-        private double selfAttentionLossCoef;
-        private double guidanceScale;
-        private int epochs;
-        private double patchThreshold;
-        private int patchesPerSide;
-        private int patchSize;
-        private boolean augment;
-        private double minCropRatio;
-        private long seed;
+    public SlimeOptions withCrossLayers(List<String> v) {
+        return new SlimeOptions(workingSize, v, selfLayers, trainTMin, trainTMax, testT, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        private Builder(SlimeOptions o) {
-            workingSize = o.workingSize;
-            crossLayers = o.crossLayers;
-            selfLayers = o.selfLayers;
-            trainTMin = o.trainTMin;
-            trainTMax = o.trainTMax;
-            testT = o.testT;
-            learningRate = o.learningRate;
-            sdLossCoef = o.sdLossCoef;
-            selfAttentionLossCoef = o.selfAttentionLossCoef;
-            guidanceScale = o.guidanceScale;
-            epochs = o.epochs;
-            patchThreshold = o.patchThreshold;
-            patchesPerSide = o.patchesPerSide;
-            patchSize = o.patchSize;
-            augment = o.augment;
-            minCropRatio = o.minCropRatio;
-            seed = o.seed;
-        }
+    public SlimeOptions withSelfLayers(List<String> v) {
+        return new SlimeOptions(workingSize, crossLayers, v, trainTMin, trainTMax, testT, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder workingSize(int v) {
-            workingSize = v;
-            return this;
-        }
+    public SlimeOptions withTrainTMin(int v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, v, trainTMax, testT, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder layers(List<String> cross, List<String> self) {
-            crossLayers = cross;
-            selfLayers = self;
-            return this;
-        }
+    public SlimeOptions withTrainTMax(int v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, v, testT, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder timesteps(int trainMin, int trainMax, int test) {
-            trainTMin = trainMin;
-            trainTMax = trainMax;
-            testT = test;
-            return this;
-        }
+    /** Both ends of the training step range at once (each wither alone may cross the other end). */
+    public SlimeOptions withTrainTRange(int min, int max) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, min, max, testT, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder learningRate(double v) {
-            learningRate = v;
-            return this;
-        }
+    public SlimeOptions withTestT(int v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, v, learningRate, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder lossCoefficients(double sd, double selfAttention, double guidance) {
-            sdLossCoef = sd;
-            selfAttentionLossCoef = selfAttention;
-            guidanceScale = guidance;
-            return this;
-        }
+    public SlimeOptions withLearningRate(double v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, v, sdLossCoef,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder epochs(int v) {
-            epochs = v;
-            return this;
-        }
+    public SlimeOptions withSdLossCoef(double v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate, v,
+                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder patches(int perSide, int size, double threshold) {
-            patchesPerSide = perSide;
-            patchSize = size;
-            patchThreshold = threshold;
-            return this;
-        }
+    public SlimeOptions withSelfAttentionLossCoef(double v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, v, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment, minCropRatio,
+                seed);
+    }
 
-        public Builder augment(boolean on, double minCrop) {
-            augment = on;
-            minCropRatio = minCrop;
-            return this;
-        }
+    public SlimeOptions withGuidanceScale(double v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, v, epochs, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public Builder seed(long v) {
-            seed = v;
-            return this;
-        }
+    public SlimeOptions withEpochs(int v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, v, patchThreshold, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
 
-        public SlimeOptions build() {
-            return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                    sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide,
-                    patchSize, augment, minCropRatio, seed);
-        }
+    public SlimeOptions withPatchThreshold(double v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, v, patchesPerSide, patchSize, augment,
+                minCropRatio, seed);
+    }
+
+    public SlimeOptions withPatchesPerSide(int v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, v, patchSize, augment,
+                minCropRatio, seed);
+    }
+
+    public SlimeOptions withPatchSize(int v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, v, augment,
+                minCropRatio, seed);
+    }
+
+    public SlimeOptions withAugment(boolean v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, v,
+                minCropRatio, seed);
+    }
+
+    public SlimeOptions withMinCropRatio(double v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize,
+                augment, v, seed);
+    }
+
+    public SlimeOptions withSeed(long v) {
+        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize,
+                augment, minCropRatio, v);
     }
 }

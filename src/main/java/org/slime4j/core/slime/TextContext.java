@@ -8,7 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.weights.Owned;
+import org.slime4j.core.model.StableDiffusion;
 
 /**
  * The fixed part of SLiMe's context: the text encoder's OUTPUT for the prompt ({@code part} × K unless given) and
@@ -35,7 +36,8 @@ public record TextContext(int parts, int length, int width, float[] text, float[
         }
         try (NDManager m = sd.manager().newSubManager()) {
             String p = prompt == null ? defaultPrompt(parts) : prompt;
-            NDArray ids = m.create(concat(sd.tokenizer().encode(p), sd.tokenizer().encode("")), new Shape(2, length));
+            NDArray ids = Owned.copy(m.create(concat(sd.tokenizer().encode(p), sd.tokenizer().encode("")),
+                    new Shape(2, length)));                                      // [2, 77]
             NDArray out = sd.textEncoder().forward(ids);                         // [2, 77, D]
             int width = (int) out.getShape().get(2);
             float[] both = out.toFloatArray();
@@ -92,8 +94,6 @@ public record TextContext(int parts, int length, int width, float[] text, float[
     }
 
     private NDArray constant(NDManager m, float[] values) {
-        try (NDArray alias = m.create(values, new Shape(length, width))) {
-            return alias.duplicate();
-        }
+        return Owned.copy(m.create(values, new Shape(length, width)));
     }
 }

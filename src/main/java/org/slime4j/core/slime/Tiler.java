@@ -4,21 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
-import org.slime4j.core.Slime;
-import org.slime4j.core.StableDiffusion;
 
 /**
  * Segmentation of an image of any size in S×S tiles (see {@link Tiling}): scale, pad by repeating the border, segment
  * each tile at full working resolution, blend the part scores with tent weights, take the argmax, map back.
  */
-public final class Tiler {
+final class Tiler {
     private Tiler() {
     }
 
-    public static Slime.Segmentation segment(StableDiffusion sd, LearnedParts parts, RgbImage image, Tiling tiling,
-                                             Randomness random, boolean keepScores) {
-        int s = parts.options().workingSize();
-        int k = parts.parts();
+    /** Labels (and on request scores [K, H, W]) at the image's own size. */
+    static Segmenter.Result segment(Segmenter segmenter, RgbImage image, Tiling tiling, Randomness random,
+                                    boolean keepScores) {
+        int s = segmenter.options().workingSize();
+        int k = segmenter.parts();
         int sw = Math.max(1, (int) Math.round(image.width() * tiling.scale()));
         int sh = Math.max(1, (int) Math.round(image.height() * tiling.scale()));
         int pw = Math.max(sw, s);
@@ -36,17 +35,16 @@ public final class Tiler {
                 origins.add(new int[] {oy, ox});
             }
         }
-        int group = sd.cropsPerPass();                                           // tiles per batch of UNet passes
+        int group = segmenter.cropsPerPass();                                    // tiles per batch of UNet passes
         for (int start = 0; start < origins.size(); start += group) {
             List<int[]> tiles = origins.subList(start, Math.min(start + group, origins.size()));
-            List<PatchedSegmenter.Result> results;
-            try (NDManager m = sd.manager().newSubManager()) {
+            List<Segmenter.Result> results;
+            try (NDManager m = segmenter.manager().newSubManager()) {
                 List<NDArray> arrays = new ArrayList<>();
                 for (int[] origin : tiles) {
                     arrays.add(new RgbImage(s, s, tile(padded, pw, ph, origin[0], origin[1], s)).toArray(m));
                 }
-                results = PatchedSegmenter.segment(sd, parts.text(), parts.vectors(), parts.options(), arrays, s,
-                        random, null);
+                results = segmenter.segment(arrays, s, random, Trace.NONE);
             }
             for (int t = 0; t < tiles.size(); t++) {
                 blend(results.get(t).scores(), tiles.get(t)[0], tiles.get(t)[1], s, k, tent, pw, ph, acc, weightSum);
@@ -69,8 +67,8 @@ public final class Tiler {
             }
         }
         int[] out = new LabelImage(sw, sh, labels).resizeNearest(image.width(), image.height()).labels();
-        return new Slime.Segmentation(image.width(), image.height(), out, parts.partNames(),
-                keepScores ? resizeScores(scores, k, sw, sh, image.width(), image.height()) : null);
+        return new Segmenter.Result(out, keepScores ? Resize.bilinear(scores, k, sh, sw, image.height(), image.width())
+                : null);
     }
 
     /** The S×S tile at (oy, ox) of the padded planes, [3, S, S]. */
@@ -100,16 +98,7 @@ public final class Tiler {
     }
 
     private static float[] scale(RgbImage image, int w, int h) {
-        if (w == image.width() && h == image.height()) {
-            return image.data();
-        }
-        float[] out = new float[3 * w * h];
-        int n = image.width() * image.height();
-        for (int c = 0; c < 3; c++) {
-            float[] plane = java.util.Arrays.copyOfRange(image.data(), c * n, (c + 1) * n);
-            System.arraycopy(JavaResize.bilinear(plane, image.height(), image.width(), h, w), 0, out, c * w * h, w * h);
-        }
-        return out;
+        return Resize.bilinear(image.data(), 3, image.height(), image.width(), h, w);
     }
 
     private static float[] pad(float[] data, int w, int h, int pw, int ph) {
@@ -123,19 +112,6 @@ public final class Tiler {
                     out[(c * ph + y) * pw + x] = data[(c * h + Math.min(y, h - 1)) * w + Math.min(x, w - 1)];
                 }
             }
-        }
-        return out;
-    }
-
-    /** Bilinear resize of K score planes. */
-    public static float[] resizeScores(float[] scores, int k, int w, int h, int outW, int outH) {
-        if (w == outW && h == outH) {
-            return scores;
-        }
-        float[] out = new float[k * outW * outH];
-        for (int part = 0; part < k; part++) {
-            float[] plane = java.util.Arrays.copyOfRange(scores, part * w * h, (part + 1) * w * h);
-            System.arraycopy(JavaResize.bilinear(plane, h, w, outH, outW), 0, out, part * outW * outH, outW * outH);
         }
         return out;
     }

@@ -33,6 +33,19 @@ public record Tiling(boolean tiled, double scale, double overlap) {
         return new Tiling(true, scale, overlap);
     }
 
+    /**
+     * The one parser of a tiling, shared by every front end: {@code mode} "squeeze" or "tiles" (any case), with the
+     * scale and overlap used by tiles. Anything else is an error naming the value.
+     */
+    public static Tiling parse(String mode, double scale, double overlap) {
+        String m = mode == null ? "" : mode.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (m) {
+            case "squeeze" -> squeeze();
+            case "tiles" -> tiles(scale, overlap);
+            default -> throw new IllegalArgumentException("tiling '" + mode + "' is not squeeze or tiles");
+        };
+    }
+
     /** Tile origins along one axis of length {@code n ≥ s}: evenly spaced, the last flush with the end. */
     static int[] origins(int n, int s, double overlap) {
         if (n <= s) {

@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.weights.Owned;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.model.Engines;
 import org.slime4j.core.nn.Nn;
 import org.slime4j.core.unet.AttentionCapture;
@@ -39,10 +39,12 @@ public final class TrainStep {
         }
     }
 
-    /** As {@link #run(StableDiffusion, TextContext, SlimeOptions, NDArray, int[], int, NDArray, NDArray, NDArray, Map)}
-     *  with the vectors on the host and the gradients brought back. */
+    /**
+     * As {@link #run(StableDiffusion, TextContext, SlimeOptions, NDArray, int[], int, NDArray, NDArray, NDArray,
+     * Trace)} with the vectors on the host and the gradients brought back.
+     */
     public static Result run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
-                             NDArray vaeEps, NDArray noise, float[][] vectors, Map<String, NDArray> trace) {
+                             NDArray vaeEps, NDArray noise, float[][] vectors, Trace trace) {
         try (NDManager m = sd.manager().newSubManager()) {
             return run(sd, text, o, image, mask, t, vaeEps, noise, Rows.toDevice(m, vectors), trace).toHost();
         }
@@ -54,11 +56,11 @@ public final class TrainStep {
      * @param vaeEps  N(0, 1) of the VAE sample [1, 4, L, L]
      * @param noise   N(0, 1) diffusion noise [1, 4, L, L]
      * @param vectors the K-1 learned vectors [K-1, D] on the device
-     * @param trace   when not null, receives intermediate maps by golden name (attached to the image's manager)
+     * @param trace   receives intermediate maps by golden name
      * @return the losses, and the gradients [K-1, D] in the vectors' manager
      */
     public static OnDevice run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
-                               NDArray vaeEps, NDArray noise, NDArray vectors, Map<String, NDArray> trace) {
+                               NDArray vaeEps, NDArray noise, NDArray vectors, Trace trace) {
         int k = text.parts();
         int l = o.latentSize();
         checkMask(mask, l, k);
@@ -77,14 +79,14 @@ public final class TrainStep {
                 }
             }
             float[] weights = pixelWeights(mask, k);
-            NDArray oneHot = m.create(oneHot(mask, k), new Shape(k, l, l)).duplicate(); // [K, L, L]
+            NDArray oneHot = Owned.copy(m.create(oneHot(mask, k), new Shape(k, l, l))); // [K, L, L]
             float[] perPixel = new float[mask.length];
             float weightSum = 0;
             for (int i = 0; i < mask.length; i++) {
                 perPixel[i] = weights[mask[i]];
                 weightSum += perPixel[i];
             }
-            NDArray pixelWeight = m.create(perPixel, new Shape(l, l)).duplicate(); // [L, L]
+            NDArray pixelWeight = Owned.copy(m.create(perPixel, new Shape(l, l))); // [L, L]
             NDArray weightTotal = Nn.constant(m, weightSum);
             NDArray parts = Nn.constant(m, k);
             NDArray guidance = Nn.constant(m, o.guidanceScale());
@@ -96,30 +98,24 @@ public final class TrainStep {
             NDArray loss;
             // The unconditional item only feeds the noise loss and never depends on the vectors: it runs on its own,
             // without a graph or captured scores (the reference runs both items as one batch; same numbers).
-            NDArray eu;
-            try (NDArray u = text.uncond(m)) {
-                eu = sd.unet().forward(noisy, t, u, AttentionCapture.sliced(sd.attentionSlice())); // [1, 4, L, L]
-            }
+            NDArray uncond = text.uncond(m);                                     // [1, 77, D]
+            NDArray eu = sd.unet().forward(noisy, t, uncond, AttentionCapture.NONE); // [1, 4, L, L]
+            uncond.close();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray context = text.text(m, learned);                         // [1, 77, D]
-                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers(),
-                        sd.attentionSlice());
+                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
                 NDArray et = sd.unet().forward(noisy, t, context, scores);       // [1, 4, L, L]
                 List<NDArray> cross = new ArrayList<>();
                 for (String path : o.crossLayers()) {
                     NDArray c = AttentionMaps.crossLayer(m, scores.get(path), k, l, false); // [K, L, L]
                     cross.add(c);
-                    if (trace != null) {
-                        trace.put("train.layer_cross." + path, c);
-                    }
+                    trace.put("train.layer_cross." + path, () -> floats(c));
                 }
                 List<NDArray> self = new ArrayList<>();
                 for (String path : o.selfLayers()) {
                     NDArray s = AttentionMaps.selfLayer(m, scores.get(path), l); // [Q, L, L]
                     self.add(s);
-                    if (trace != null) {
-                        trace.put("train.layer_self." + path, s);
-                    }
+                    trace.put("train.layer_self." + path, () -> floats(s));
                 }
                 NDArray logits = AttentionMaps.layerMean(cross);                 // [K, L, L]
                 NDArray selfMap = AttentionMaps.layerMean(self);                 // [Q, L, L]
@@ -133,14 +129,12 @@ public final class TrainStep {
                 sdLoss = guided.sub(noise).square().mean();
                 loss = loss1.add(sdLoss.mul(sdCoef)).add(loss2.mul(saCoef));
                 gc.backward(loss);
-                if (trace != null) {
-                    trace.put("train.cross_logits", logits);
-                    trace.put("train.cross_softmax", probs);
-                    trace.put("train.self_attention", selfMap);
-                    trace.put("train.was", was);
-                    trace.put("train.latents", latents);
-                    trace.put("train.noise_pred_both", eu.concat(et, 0));
-                }
+                trace.put("train.cross_logits", () -> floats(logits));
+                trace.put("train.cross_softmax", () -> floats(probs));
+                trace.put("train.self_attention", () -> floats(selfMap));
+                trace.put("train.was", () -> floats(was));
+                trace.put("train.latents", () -> floats(latents));
+                trace.put("train.noise_pred_both", () -> floats(eu.concat(et, 0)));
             }
             NDList grads = new NDList();
             for (NDArray leaf : learned) {
@@ -149,16 +143,15 @@ public final class TrainStep {
             NDArray gradients = NDArrays.concat(grads, 0);                       // [K-1, D], stays on the device
             gradients.attach(vectors.getManager());
             grads.close();
-            if (trace != null) {
-                for (Map.Entry<String, NDArray> e : trace.entrySet()) {
-                    e.setValue(e.getValue().stopGradient());
-                    e.getValue().attach(image.getManager());
-                }
-            }
             result = new OnDevice(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), gradients);
         }
         Engines.trim();                                  // the step's freed buffers go back before the next peak
         return result;
+    }
+
+    /** The values of a map of the graph, detached (the copy belongs to the step's manager). */
+    private static float[] floats(NDArray x) {
+        return x.stopGradient().toFloatArray();
     }
 
     /** The reference's class weights: w_k = Σn / (n_k + 1e-6) for present parts, 0 for absent, w_0 = 1. */

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.StableDiffusion;
 
 /**
  * SLiMe's training loop: epochs over the (image, mask) pairs, one {@link TrainStep} and one {@link Adam} update per
@@ -77,9 +77,12 @@ public final class Trainer {
      * The outcome: the kept vectors (best validation epoch, else the last), how far the run got, the kept epoch's
      * mean IoU on the validation images and what labelling every pixel background would score there (the baseline
      * that shows whether anything was learned); both NaN without validation images.
+     *
+     * @param imageIous  the kept epoch's IoU on each validation image (empty without validation)
+     * @param epochLosses the mean loss of each epoch this run trained, in order
      */
-    public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, double backgroundIou,
-                          boolean cancelled, State last) {
+    public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, double[] imageIous,
+                          double backgroundIou, boolean cancelled, double[] epochLosses, State last) {
     }
 
     /**
@@ -125,6 +128,8 @@ public final class Trainer {
             int done = from == null ? 0 : from.epochs();
             int step = adam.steps();
             double background = validation.isEmpty() ? Double.NaN : backgroundIou(validation, k);
+            double[] bestIous = new double[0];
+            List<Double> losses = new java.util.ArrayList<>();
             for (int epoch = done + 1; epoch <= done + o.epochs(); epoch++) {
                 double lossSum = 0;
                 for (Pair pair : pairs) {
@@ -133,7 +138,8 @@ public final class Trainer {
                         State last = new State(Rows.toHost(vectors), adam.firstMoments(), adam.secondMoments(),
                                 adam.steps(), epoch - 1, Rows.toHost(best), bestEpoch, bestIou);
                         return finish(listener, new Outcome(Rows.toHost(any ? best : vectors), epoch - 1,
-                                any ? bestEpoch : epoch - 1, any ? bestIou : Double.NaN, background, true, last));
+                                any ? bestEpoch : epoch - 1, any ? bestIou : Double.NaN, bestIous, background, true,
+                                unboxed(losses), last));
                     }
                     Pair sample = augmentation == null ? pair : augmentation.apply(pair);
                     int[] mask = sample.mask().resizeNearest(l, l).labels();
@@ -143,11 +149,13 @@ public final class Trainer {
                         int t = random.timestep(o.trainTMin(), o.trainTMax());
                         NDArray eps = random.normal(m, new Shape(1, 4, l, l));
                         NDArray noise = random.normal(m, new Shape(1, 4, l, l));
-                        TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors, null);
+                        TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors,
+                                Trace.NONE);
                         int[] check = null;
                         double iou = Double.NaN;
                         if (settings.checkEveryStep()) {
-                            check = PatchedSegmenter.segment(sd, text, vectors, o, image, l, random, null).labels();
+                            check = new Segmenter(sd, text, vectors, o).segment(image, l, random, Trace.NONE)
+                                    .labels();
                             iou = LabelImage.meanIou(check, mask, k);
                         }
                         TrainStep.Result reported = details ? r.toHost()
@@ -161,25 +169,33 @@ public final class Trainer {
                                 check, iou));
                     }
                 }
-                double iou = validation.isEmpty() ? Double.NaN : validate(sd, text, vectors, o, validation, random);
+                double[] ious = validate(new Segmenter(sd, text, vectors, o), validation, k, random);
+                double iou = validation.isEmpty() ? Double.NaN : java.util.Arrays.stream(ious).average().orElseThrow();
                 boolean improved = !validation.isEmpty() && iou >= bestIou;
+                losses.add(lossSum / pairs.size());
                 if (improved) {
                     bestIou = iou;
+                    bestIous = ious;
                     bestEpoch = epoch;
                     best.close();
                     best = vectors.duplicate();
                 }
                 listener.epoch(epoch, lossSum / pairs.size(), iou, improved);
                 if (settings.previewEvery() > 0 && epoch % settings.previewEvery() == 0) {
-                    listener.preview(epoch, preview(sd, text, vectors, o, pairs.get(0).image(), epoch));
+                    RgbImage first = pairs.get(0).image();
+                    int[] labels = new Segmenter(sd, text, vectors, o).atImageSize(first, Tiling.squeeze(),
+                            Randomness.seeded(o.seed() + epoch), false).labels();     // its own draws
+                    listener.preview(epoch, new LabelImage(first.width(), first.height(), labels));
                 }
             }
             int epochs = done + o.epochs();
             State last = new State(Rows.toHost(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
                     epochs, Rows.toHost(best), bestEpoch, bestIou);
             return finish(listener, validation.isEmpty()
-                    ? new Outcome(last.vectors(), epochs, epochs, Double.NaN, Double.NaN, false, last)
-                    : new Outcome(last.best(), epochs, bestEpoch, bestIou, background, false, last));
+                    ? new Outcome(last.vectors(), epochs, epochs, Double.NaN, bestIous, Double.NaN, false,
+                    unboxed(losses), last)
+                    : new Outcome(last.best(), epochs, bestEpoch, bestIou, bestIous, background, false,
+                    unboxed(losses), last));
         }
     }
 
@@ -189,23 +205,21 @@ public final class Trainer {
     }
 
     /**
-     * Mean IoU of segmenting each validation image as a user sees it: at S, the labels scaled back to the image's
-     * own size (as {@code Slime.segment} does), against its full-size mask.
+     * The mean IoU of segmenting each validation image as a user sees it (at S, the labels scaled back to the image's
+     * own size) against its full-size mask.
      */
-    static double validate(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o,
-                           List<Pair> validation, Randomness random) {
-        double sum = 0;
-        int s = o.workingSize();
-        for (Pair p : validation) {
-            try (NDManager m = sd.manager().newSubManager()) {
-                NDArray image = Resize.bilinear(m, p.image().toArray(m), s, s);
-                PatchedSegmenter.Result r = PatchedSegmenter.segment(sd, text, vectors, o, image, s, random, null);
-                int[] labels = new LabelImage(s, s, r.labels()).resizeNearest(p.mask().width(), p.mask().height())
-                        .labels();
-                sum += LabelImage.meanIou(labels, p.mask().labels(), text.parts());
-            }
+    static double[] validate(Segmenter segmenter, List<Pair> validation, int parts, Randomness random) {
+        double[] ious = new double[validation.size()];
+        for (int i = 0; i < ious.length; i++) {
+            Pair p = validation.get(i);
+            int[] labels = segmenter.atImageSize(p.image(), Tiling.squeeze(), random, false).labels();
+            ious[i] = LabelImage.meanIou(labels, p.mask().labels(), parts);
         }
-        return sum / validation.size();
+        return ious;
+    }
+
+    private static double[] unboxed(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The mean IoU of labelling every pixel background, over the validation images. */
@@ -215,24 +229,5 @@ public final class Trainer {
             sum += LabelImage.meanIou(new int[p.mask().labels().length], p.mask().labels(), parts);
         }
         return sum / validation.size();
-    }
-
-    private static LabelImage preview(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o,
-                                      RgbImage image, int epoch) {
-        int s = o.workingSize();
-        try (NDManager m = sd.manager().newSubManager()) {
-            NDArray squeezed = Resize.bilinear(m, image.toArray(m), s, s);
-            int[] labels = PatchedSegmenter.segment(sd, text, vectors, o, squeezed, s,
-                    Randomness.seeded(o.seed() + epoch), null).labels();
-            return new LabelImage(s, s, labels).resizeNearest(image.width(), image.height());
-        }
-    }
-
-    static float[][] copy(float[][] v) {
-        float[][] out = new float[v.length][];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i].clone();
-        }
-        return out;
     }
 }

@@ -21,9 +21,18 @@ public final class Attention {
     private final int heads;
     private final int dimHead;
     private final NDArray scale;
+    private final int sliceRows;
 
-    /** @param crossDim channels of the context (= {@code queryDim} for self-attention) */
-    public Attention(WeightStore w, String path, int queryDim, int crossDim, int heads, int dimHead) {
+    /**
+     * @param crossDim  channels of the context (= {@code queryDim} for self-attention)
+     * @param sliceRows query rows computed at a time when no full scores are handed out (0: all at once): the
+     *                  [B·h, rows, keys] scores of one slice are then the largest array instead of the whole layer's
+     */
+    public Attention(WeightStore w, String path, int queryDim, int crossDim, int heads, int dimHead, int sliceRows) {
+        if (sliceRows < 0) {
+            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + sliceRows);
+        }
+        this.sliceRows = sliceRows;
         int inner = heads * dimHead;
         this.path = path;
         this.toQ = new Linear(w, path + ".to_q", queryDim, inner, false);
@@ -45,7 +54,7 @@ public final class Attention {
         long b = x.getShape().get(0);
         boolean captured = capture.wants(path);
         boolean headMean = captured && capture.wantsHeadMean(path);
-        int slice = captured && !headMean ? 0 : capture.sliceRows();             // full scores cannot be sliced
+        int slice = captured && !headMean ? 0 : sliceRows;             // full scores cannot be sliced
         NDArray mixed;
         NDList means = headMean ? new NDList() : null;
         // scale·(q·kᵀ) computed as (scale·q)·kᵀ: one pass less over the largest tensor, and the same numbers

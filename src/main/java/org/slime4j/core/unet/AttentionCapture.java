@@ -6,26 +6,12 @@ import ai.djl.ndarray.NDArray;
  * A hook on the UNet's attention layers, keyed by module path as in diffusers
  * ({@code up_blocks.1.attentions.0.transformer_blocks.0.attn2}). A layer asks {@link #wants} before handing over its
  * PRE-softmax scaled scores {@code q·kᵀ/√d} of shape {@code [batch·heads, Q, keys]} (batch-major: item 0's heads
- * first); layers nobody wants keep nothing. The blocks' code does not change with what is captured.
- *
- * <p>It also says how a layer nobody wants computes: all queries at once, or {@link #sliceRows} query rows at a time
- * (the same numbers; the [batch·heads, rows, keys] scores of one slice are the largest array instead of the whole
- * layer's: a memory option, as diffusers' attention slicing).
+ * first); layers nobody wants keep nothing. The blocks' code does not change with what is captured; how a layer computes (attention slicing)
+ * is fixed when the model is built, not here.
  */
 public interface AttentionCapture {
     /** Captures nothing. */
-    AttentionCapture NONE = new Nothing(0);
-
-    /** Captures nothing; uncaptured layers compute {@code rows} queries at a time (0: all at once). */
-    static AttentionCapture sliced(int rows) {
-        if (rows < 0) {
-            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + rows);
-        }
-        return rows == 0 ? NONE : new Nothing(rows);
-    }
-
-    /** A capture that wants no layer. */
-    record Nothing(int sliceRows) implements AttentionCapture {
+    AttentionCapture NONE = new AttentionCapture() {
         @Override
         public boolean wants(String path) {
             return false;
@@ -35,14 +21,9 @@ public interface AttentionCapture {
         public void accept(String path, NDArray scores) {
             throw new IllegalStateException("nothing was requested");
         }
-    }
+    };
 
     boolean wants(String path);
-
-    /** Query rows an uncaptured layer computes at a time; 0 (the default): all at once. */
-    default int sliceRows() {
-        return 0;
-    }
 
     /**
      * Whether {@code path}'s softmaxed probabilities are wanted instead of the scores (the layer hands out the array
@@ -54,8 +35,8 @@ public interface AttentionCapture {
 
     /**
      * Whether {@code path}'s probabilities are wanted averaged over the heads, {@code [batch, Q, keys]} (a fifth of
-     * the array at Stable Diffusion's 64×64 layers), computed {@link #sliceRows} query rows at a time when slicing.
-     * Implies {@link #wantsProbabilities}.
+     * the array at Stable Diffusion's 64×64 layers) (computed a slice of query rows at a time when the model slices
+     * attention). Implies {@link #wantsProbabilities}.
      */
     default boolean wantsHeadMean(String path) {
         return false;

@@ -13,11 +13,12 @@ public final class BasicTransformerBlock {
     private final LayerNorm norm3;
     private final FeedForward ff;
 
-    public BasicTransformerBlock(WeightStore w, String prefix, int dim, int heads, int dimHead, int crossDim) {
+    public BasicTransformerBlock(WeightStore w, String prefix, int dim, int heads, int dimHead, int crossDim,
+                                 int attentionSlice) {
         norm1 = new LayerNorm(w, prefix + ".norm1", dim, 1e-5);
-        attn1 = new Attention(w, prefix + ".attn1", dim, dim, heads, dimHead);
+        attn1 = new Attention(w, prefix + ".attn1", dim, dim, heads, dimHead, attentionSlice);
         norm2 = new LayerNorm(w, prefix + ".norm2", dim, 1e-5);
-        attn2 = new Attention(w, prefix + ".attn2", dim, crossDim, heads, dimHead);
+        attn2 = new Attention(w, prefix + ".attn2", dim, crossDim, heads, dimHead, attentionSlice);
         norm3 = new LayerNorm(w, prefix + ".norm3", dim, 1e-5);
         ff = new FeedForward(w, prefix + ".ff", dim);
     }

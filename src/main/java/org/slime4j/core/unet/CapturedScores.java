@@ -14,7 +14,6 @@ public final class CapturedScores implements AttentionCapture {
     private final Set<String> wanted;
     private final Set<String> probabilities;
     private final Map<String, NDArray> scores = new LinkedHashMap<>();
-    private final int sliceRows;
     private final boolean headMeans;
 
     /** Pre-softmax scores of {@code paths}. */
@@ -24,29 +23,19 @@ public final class CapturedScores implements AttentionCapture {
 
     /** Pre-softmax scores of {@code scorePaths} and softmaxed probabilities of {@code probabilityPaths}. */
     public CapturedScores(List<String> scorePaths, List<String> probabilityPaths) {
-        this(scorePaths, probabilityPaths, 0);
-    }
-
-    /** As above; the layers not captured compute {@code sliceRows} query rows at a time (0: all at once). */
-    public CapturedScores(List<String> scorePaths, List<String> probabilityPaths, int sliceRows) {
-        this(scorePaths, probabilityPaths, sliceRows, false);
+        this(scorePaths, probabilityPaths, false);
     }
 
     /**
      * For passes that need no gradient, as segmentation: the probability layers hand over their mean over the heads
-     * ({@link AttentionCapture#wantsHeadMean}), computed {@code sliceRows} query rows at a time when that is not 0,
-     * so a captured 64×64 layer keeps one [Q, Q] map instead of one per head.
+     * ({@link AttentionCapture#wantsHeadMean}), so a captured 64×64 layer keeps one [Q, Q] map instead of one per head.
      */
-    public static CapturedScores headMeans(List<String> scorePaths, List<String> probabilityPaths, int sliceRows) {
-        return new CapturedScores(scorePaths, probabilityPaths, sliceRows, true);
+    public static CapturedScores headMeans(List<String> scorePaths, List<String> probabilityPaths) {
+        return new CapturedScores(scorePaths, probabilityPaths, true);
     }
 
-    private CapturedScores(List<String> scorePaths, List<String> probabilityPaths, int sliceRows, boolean headMeans) {
+    private CapturedScores(List<String> scorePaths, List<String> probabilityPaths, boolean headMeans) {
         this.headMeans = headMeans;
-        if (sliceRows < 0) {
-            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + sliceRows);
-        }
-        this.sliceRows = sliceRows;
         java.util.Set<String> all = new java.util.HashSet<>(scorePaths);
         all.addAll(probabilityPaths);
         this.wanted = Set.copyOf(all);
@@ -66,11 +55,6 @@ public final class CapturedScores implements AttentionCapture {
     @Override
     public boolean wantsHeadMean(String path) {
         return headMeans && probabilities.contains(path);
-    }
-
-    @Override
-    public int sliceRows() {
-        return sliceRows;
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class Transformer2DModel {
     private final List<BasicTransformerBlock> blocks = new ArrayList<>();
 
     public Transformer2DModel(WeightStore w, String prefix, int channels, int heads, int crossDim, int groups,
-                              boolean linearProjection, int layers) {
+                              boolean linearProjection, int layers, int attentionSlice) {
         norm = new GroupNorm(w, prefix + ".norm", groups, channels, 1e-6);
         if (linearProjection) {
             projInLinear = new Linear(w, prefix + ".proj_in", channels, channels, true);
@@ -36,7 +36,7 @@ public final class Transformer2DModel {
         }
         for (int i = 0; i < layers; i++) {
             blocks.add(new BasicTransformerBlock(w, prefix + ".transformer_blocks." + i, channels, heads,
-                    channels / heads, crossDim));
+                    channels / heads, crossDim, attentionSlice));
         }
     }
 

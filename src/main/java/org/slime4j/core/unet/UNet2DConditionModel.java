@@ -34,12 +34,16 @@ public final class UNet2DConditionModel {
     private final GroupNorm convNormOut;
     private final Conv2d convOut;
 
-    public UNet2DConditionModel(WeightStore w, UNetConfig c) {
+    /**
+     * @param attentionSlice query rows its attention layers compute at a time where they keep no full scores (a
+     *                       memory option, as diffusers' attention slicing; the same numbers); 0: all at once
+     */
+    public UNet2DConditionModel(WeightStore w, UNetConfig c, int attentionSlice) {
         this.config = c;
         this.dtype = w.computeType();
         int[] ch = c.blockOutChannels();
         int n = ch.length;
-        UNetBlockSettings s = UNetBlockSettings.of(c);
+        UNetBlockSettings s = UNetBlockSettings.of(c, attentionSlice);
         timeLinear1 = new Linear(w, "time_embedding.linear_1", ch[0], c.timeEmbedDim(), true);
         timeLinear2 = new Linear(w, "time_embedding.linear_2", c.timeEmbedDim(), c.timeEmbedDim(), true);
         convIn = new Conv2d(w, "conv_in", c.inChannels(), ch[0], 3, 1, 1);

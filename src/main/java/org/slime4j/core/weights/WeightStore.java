@@ -126,8 +126,8 @@ public final class WeightStore {
     }
 
     /**
-     * Copies a tensor into memory owned by libtorch. {@code NDManager.create} aliases the Java buffer it is given
-     * (here the file mapping), which must not outlive the mapping nor be kept by autograd: so we duplicate.
+     * Copies a tensor into memory owned by libtorch ({@link Owned}): {@code NDManager.create} aliases the Java buffer
+     * it is given (here the file mapping), which must not outlive the mapping nor be kept by autograd.
      */
     static NDArray owned(NDManager manager, SafeTensors file, String name, Shape shape) throws IOException {
         TensorInfo info = file.info(name);
@@ -138,9 +138,7 @@ public final class WeightStore {
         } else {
             alias = manager.create(file.readFloats(name), shape);
         }
-        NDArray copy = alias.duplicate();
-        alias.close();
-        return copy;
+        return Owned.copy(alias);
     }
 
     private NDArray randomWeight(String key, Shape shape) {

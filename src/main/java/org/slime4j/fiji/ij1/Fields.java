@@ -56,20 +56,71 @@ final class Fields {
         return this;
     }
 
+    /**
+     * The values by key from macro options alone, as a recorded macro gives them ({@code key=value}, {@code
+     * key=[a value with spaces]}, a flag's key as a word); a key not given keeps its default.
+     */
+    Map<String, String> read(String options) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Field f : fields) {
+            out.put(f.key, f.kind == Kind.FLAG
+                    ? Boolean.toString(Pattern.compile("(^|\\s)" + Pattern.quote(f.key) + "(\\s|$)").matcher(options)
+                    .find())
+                    : Macro.getValue(options, f.key, f.fallback));
+        }
+        return out;
+    }
+
+    /** A number field as a whole number, or an error naming the key and the value. */
+    static int integer(Map<String, String> values, String key) {
+        double d = decimal(values, key);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " must be a whole number, got " + values.get(key));
+        }
+        return (int) d;
+    }
+
+    /** A number field as a long (a seed), or an error naming the key and the value. */
+    static long whole(Map<String, String> values, String key) {
+        double d = decimal(values, key);
+        if (d != Math.rint(d)) {
+            throw new IllegalArgumentException(key + " must be a whole number, got " + values.get(key));
+        }
+        return (long) d;
+    }
+
+    /** A number field, or an error naming the key and the value. */
+    static double decimal(Map<String, String> values, String key) {
+        String v = values.get(key);
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+    }
+
+    static boolean flag(Map<String, String> values, String key) {
+        return Boolean.parseBoolean(values.get(key));
+    }
+
+    /** A file or folder field as a path; null when left blank. */
+    static java.nio.file.Path path(Map<String, String> values, String key) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? null : java.nio.file.Path.of(v.trim());
+    }
+
     /** The values by key, or null when the user cancelled the dialog. */
     Map<String, String> ask(String title) {
         String options = Macro.getOptions();
-        Map<String, String> out = new LinkedHashMap<>();
         if (GraphicsEnvironment.isHeadless()) {
             if (options == null) {
                 throw new IllegalStateException(title + " needs macro options when ImageJ runs headless");
             }
-            for (Field f : fields) {
-                out.put(f.key, f.kind == Kind.FLAG
-                        ? Boolean.toString(Pattern.compile("(^|\\s)" + Pattern.quote(f.key) + "(\\s|$)").matcher(options).find())
-                        : Macro.getValue(options, f.key, f.fallback));
-            }
-            return out;
+            return read(options);
         }
         GenericDialog gd = new GenericDialog(title);
         for (Field f : fields) {
@@ -86,6 +137,7 @@ final class Fields {
         if (gd.wasCanceled()) {
             return null;
         }
+        Map<String, String> out = new LinkedHashMap<>();
         for (Field f : fields) {
             out.put(f.key, switch (f.kind) {
                 case TEXT, FILE, FOLDER -> gd.getNextString();

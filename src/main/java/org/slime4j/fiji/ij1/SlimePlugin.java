@@ -14,13 +14,17 @@ import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Tiling;
+import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.fiji.FolderJob;
 import org.slime4j.fiji.PyTorchOptions;
-import org.slime4j.fiji.RoiMasks;
-import org.slime4j.fiji.Segmentation;
-import org.slime4j.fiji.Sessions;
 import org.slime4j.fiji.Workflows;
+import org.slime4j.io.FolderJob;
+import org.slime4j.io.Models;
+import org.slime4j.io.RoiMasks;
+import org.slime4j.io.Segmentation;
+import org.slime4j.io.Sessions;
+import org.slime4j.io.Training;
 
 /**
  * SLiMe Train / Segment / Segment Folder for plain ImageJ 1.x and its macro language (registered by the jar's
@@ -44,7 +48,7 @@ public class SlimePlugin implements PlugIn {
                     Map<String, String> v = new Fields().flag("all_slices", false).ask("SLiMe Labels to ROIs");
                     if (v != null) {
                         int n = org.slime4j.fiji.LabelsToRois.toRoiManager(IJ.getImage(),
-                                Boolean.parseBoolean(v.get("all_slices")));
+                                Fields.flag(v, "all_slices"));
                         IJ.log("SLiMe Labels to ROIs: " + n + " ROIs, named after their parts");
                     }
                 }
@@ -72,7 +76,7 @@ public class SlimePlugin implements PlugIn {
     /** The model of the last run, else the first one in the Hugging Face cache. */
     private static String rememberedModel() {
         String last = Prefs.get(PREFS + "model", "");
-        return !last.isBlank() ? last : Workflows.cachedModels().stream().findFirst().orElse("");
+        return !last.isBlank() ? last : Models.cachedModels().stream().findFirst().orElse("");
     }
 
     private static void remember(String key, String value) {
@@ -137,34 +141,34 @@ public class SlimePlugin implements PlugIn {
                 : Workflows.Annotation.parse(v.get("annotation"));
         var rois = Workflows.rois(imp, source);
         List<String> names = RoiMasks.partNames(v.get("parts"), rois);
-        List<Trainer.Pair> pairs = Workflows.pairs(imp, rois, labels, names, InputMapping.AUTO);
-        int epochs = (int) Double.parseDouble(v.get("epochs"));
-        SlimeOptions o = SlimeOptions.defaults().toBuilder().epochs(epochs)
-                .workingSize((int) Double.parseDouble(v.get("working_size")))
-                .learningRate(Double.parseDouble(v.get("learning_rate")))
-                .seed((long) Double.parseDouble(v.get("seed")))
-                .augment(Boolean.parseBoolean(v.get("augment")), 0.8).build();
+        InputMapping mapping = Training.mapping(imp);
+        List<Trainer.Pair> pairs = Training.pairs(imp, rois, labels, names, mapping);
+        int epochs = Fields.integer(v, "epochs");
+        SlimeOptions o = SlimeOptions.defaults().withEpochs(epochs)
+                .withWorkingSize(Fields.integer(v, "working_size"))
+                .withLearningRate(Fields.decimal(v, "learning_rate"))
+                .withSeed(Fields.whole(v, "seed"))
+                .withAugment(Fields.flag(v, "augment"));
+        Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, Fields.flag(v, "validate"),
+                mapping, Fields.integer(v, "preview_every"), Fields.path(v, "continue_from"));
         int total = epochs * pairs.size();
         remember("model", v.get("model"));
-        Workflows.Trained t = Workflows.train(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")),
-                names,
-                pairs, Workflows.mappingName(imp), o, Boolean.parseBoolean(v.get("validate")),
-                (int) Double.parseDouble(v.get("preview_every")),
-                v.get("output").isBlank() ? null : Path.of(v.get("output")), Boolean.parseBoolean(v.get("overwrite")),
-                v.get("continue_from").isBlank() ? null : Path.of(v.get("continue_from")),
-                new Trainer.Listener() {
-                    @Override
-                    public void step(Trainer.StepReport r) {
-                        IJ.showProgress(r.step(), total);
-                        IJ.showStatus(String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss()));
-                    }
+        Trainer.Listener progress = new Trainer.Listener() {
+            @Override
+            public void step(Trainer.StepReport r) {
+                IJ.showProgress(r.step(), total);
+                IJ.showStatus(String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss()));
+            }
 
-                    @Override
-                    public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
-                        Workflows.showPreview(imp, labels, names.size());
-                        imp.updateAndDraw();
-                    }
-                }, IJ::escapePressed, IJ::showStatus);
+            @Override
+            public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
+                Workflows.showPreview(imp, labels, names.size());
+                imp.updateAndDraw();
+            }
+        };
+        Trained t = Training.train(Models.parse(v.get("model")), Sessions.execution(DeviceChoice.parse(v.get("device"))),
+                request, o, Fields.path(v, "output"), Fields.flag(v, "overwrite"), progress, IJ::escapePressed,
+                IJ::showStatus);
         if (!v.get("output").isBlank() && t.outcome().epochsRun() > 0) {
             remember("learned", v.get("output"));
         }
@@ -178,7 +182,7 @@ public class SlimePlugin implements PlugIn {
         ImagePlus imp = IJ.getImage();
         String learned = Prefs.get(PREFS + "learned", "");
         Map<String, String> v = new Fields().file("learned_parts", learned)
-                .text("model", Workflows.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
+                .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
                 .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES)
                 .flag("confidence", false).ask("SLiMe Segment");
         if (v == null) {
@@ -187,9 +191,12 @@ public class SlimePlugin implements PlugIn {
         LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
         remember("model", v.get("model"));
         remember("learned", v.get("learned_parts"));
-        Slime slime = Sessions.open(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")));
-        Segmentation.Result r = Segmentation.segment(slime, parts, imp, Boolean.parseBoolean(v.get("all_slices")),
-                tiling(v), (long) Double.parseDouble(v.get("seed")), Boolean.parseBoolean(v.get("confidence")));
+        Segmentation.Result r;
+        try (Sessions.Lease lease = Sessions.open(Models.parse(v.get("model")),
+                Sessions.execution(DeviceChoice.parse(v.get("device"))), IJ::log)) {
+            r = Segmentation.segment(lease.slime(), parts, imp, Fields.flag(v, "all_slices"), tiling(v),
+                    Fields.whole(v, "seed"), Fields.flag(v, "confidence"));
+        }
         r.labels().show();
         if (r.confidence() != null) {
             r.confidence().show();
@@ -199,7 +206,7 @@ public class SlimePlugin implements PlugIn {
     private void folder() throws Exception {
         Map<String, String> v = new Fields().folder("input_folder", "").text("pattern", FolderJob.IMAGES)
                 .folder("output_folder", "").file("learned_parts", Prefs.get(PREFS + "learned", ""))
-                .text("model", Workflows.proposedModel(Path.of(Prefs.get(PREFS + "learned", "")), rememberedModel()))
+                .text("model", Models.proposedModel(Path.of(Prefs.get(PREFS + "learned", "")), rememberedModel()))
                 .text("shard", "1/1")
                 .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0).number("tile_overlap", 0.25)
                 .number("seed", 0).choice("device", "auto", DEVICES).ask("SLiMe Segment Folder");
@@ -209,10 +216,13 @@ public class SlimePlugin implements PlugIn {
         LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
         remember("model", v.get("model"));
         remember("learned", v.get("learned_parts"));
-        Slime slime = Sessions.open(Workflows.modelPath(v.get("model")), DeviceChoice.parse(v.get("device")));
-        FolderJob.Summary s = FolderJob.run(slime, parts, Path.of(v.get("input_folder")), v.get("pattern"),
-                Path.of(v.get("output_folder")), FolderJob.Shard.parse(v.get("shard")), tiling(v),
-                (long) Double.parseDouble(v.get("seed")), IJ::log, IJ::escapePressed);
+        FolderJob.Summary s;
+        try (Sessions.Lease lease = Sessions.open(Models.parse(v.get("model")),
+                Sessions.execution(DeviceChoice.parse(v.get("device"))), IJ::log)) {
+            s = FolderJob.run(lease.slime(), parts, Path.of(v.get("input_folder")), v.get("pattern"),
+                    Path.of(v.get("output_folder")), FolderJob.Shard.parse(v.get("shard")), tiling(v),
+                    Fields.whole(v, "seed"), IJ::log, IJ::escapePressed);
+        }
         IJ.log("SLiMe Segment Folder: " + s);
         s.failures().forEach(f -> IJ.log("SLiMe failed: " + f));
     }
@@ -223,11 +233,11 @@ public class SlimePlugin implements PlugIn {
         if (v == null) {
             return;
         }
-        Map<String, org.slime4j.core.slime.Evaluation> results = org.slime4j.fiji.Evaluate.run(
+        Map<String, org.slime4j.core.slime.Evaluation> results = org.slime4j.io.Evaluate.run(
                 Path.of(v.get("labels")), Path.of(v.get("ground_truth")));
         org.slime4j.fiji.EvaluationTable.show(results);
         if (!v.get("csv").isBlank()) {
-            org.slime4j.fiji.Evaluate.writeCsv(results, Path.of(v.get("csv")));
+            org.slime4j.io.Evaluate.writeCsv(results, Path.of(v.get("csv")));
         }
         var all = results.get("all");
         IJ.log(String.format("SLiMe Evaluate: mean IoU %.3f (all background would score %.3f)", all.meanIou(),
@@ -240,7 +250,7 @@ public class SlimePlugin implements PlugIn {
         if (v == null) {
             return;
         }
-        PyTorchOptions.apply(v.get("pytorch"), Boolean.parseBoolean(v.get("download")), IJ::log,
+        PyTorchOptions.apply(v.get("pytorch"), Fields.flag(v, "download"), IJ::log,
                 (file, done, total) -> {
                     IJ.showProgress((double) done / Math.max(1, total));
                     IJ.showStatus("SLiMe download " + file + ": " + (done >> 20) + " / " + (total >> 20) + " MB");
@@ -248,10 +258,7 @@ public class SlimePlugin implements PlugIn {
         IJ.showStatus("");
     }
 
-    private static org.slime4j.core.slime.Tiling tiling(Map<String, String> v) {
-        return v.get("tiling").equals("tiles")
-                ? org.slime4j.core.slime.Tiling.tiles(Double.parseDouble(v.get("tile_scale")),
-                        Double.parseDouble(v.get("tile_overlap")))
-                : org.slime4j.core.slime.Tiling.squeeze();
+    private static Tiling tiling(Map<String, String> v) {
+        return Tiling.parse(v.get("tiling"), Fields.decimal(v, "tile_scale"), Fields.decimal(v, "tile_overlap"));
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.TinyModel;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.weights.DType;
@@ -143,7 +143,7 @@ class HubDownloaderTest {
         assertArrayEquals(data, Files.readAllBytes(unet));
         assertEquals(Set.of("null"), cdnAuthorization, "the token goes to the hub only");
         assertEquals(snapshot, new HubCache(tmp.resolve("cache")).require("org/tiny@main"));
-        assertEquals(java.util.List.of("org/tiny"), org.slime4j.fiji.Workflows.cachedModels(
+        assertEquals(java.util.List.of("org/tiny"), org.slime4j.io.Models.cachedModels(
                 new HubCache(tmp.resolve("cache"))), "what the Fiji commands offer");
         try (StableDiffusion sd = StableDiffusion.load(snapshot, DeviceChoice.CPU)) {
             assertEquals(2, sd.unet().config().blockOutChannels().length);

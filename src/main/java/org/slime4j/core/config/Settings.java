@@ -1,4 +1,4 @@
-package org.slime4j.core;
+package org.slime4j.core.config;
 
 import java.io.IOException;
 import java.io.Reader;

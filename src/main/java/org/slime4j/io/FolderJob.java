@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.io;
 
 import ij.IJ;
 import ij.ImagePlus;

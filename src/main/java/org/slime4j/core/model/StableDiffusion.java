@@ -1,4 +1,4 @@
-package org.slime4j.core;
+package org.slime4j.core.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -13,10 +13,6 @@ import org.slime4j.core.config.ClipTextConfig;
 import org.slime4j.core.config.SchedulerConfig;
 import org.slime4j.core.config.UNetConfig;
 import org.slime4j.core.config.VaeConfig;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Engines;
-import org.slime4j.core.model.ModelFolder;
-import org.slime4j.core.model.Precision;
 import org.slime4j.core.schedule.NoiseSchedule;
 import org.slime4j.core.unet.UNet2DConditionModel;
 import org.slime4j.core.vae.AutoencoderKL;
@@ -47,8 +43,7 @@ public final class StableDiffusion implements AutoCloseable {
     private final UNet2DConditionModel unet;
     private final NoiseSchedule schedule;
     private final Map<String, Set<String>> unusedWeights;
-    private volatile int attentionSlice;
-    private volatile int cropsPerPass = 1;
+    private final Execution execution;
 
     /** Builds the text encoder's blocks into a manager; returns the unused weight keys through {@code unused}. */
     private interface TextLoader {
@@ -56,9 +51,8 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     private StableDiffusion(ModelFolder folder, NDManager manager, ClipTokenizer tokenizer, ClipTextConfig textConfig,
-                            TextLoader textLoader,
-                            AutoencoderKL vae, UNet2DConditionModel unet, NoiseSchedule schedule,
-                            Map<String, Set<String>> unusedWeights) {
+                            TextLoader textLoader, AutoencoderKL vae, UNet2DConditionModel unet, NoiseSchedule schedule,
+                            Map<String, Set<String>> unusedWeights, Execution execution) {
         this.folder = folder;
         this.manager = manager;
         this.tokenizer = tokenizer;
@@ -68,6 +62,7 @@ public final class StableDiffusion implements AutoCloseable {
         this.unet = unet;
         this.schedule = schedule;
         this.unusedWeights = unusedWeights;
+        this.execution = execution;
     }
 
     /**
@@ -75,22 +70,17 @@ public final class StableDiffusion implements AutoCloseable {
      * sizes; {@code tokenizerFolder} supplies the vocabulary.
      */
     public static StableDiffusion random(ClipTextConfig text, UNetConfig unet, VaeConfig vae, SchedulerConfig sched,
-                                         Path tokenizerFolder, DeviceChoice device) {
-        return random(text, unet, vae, sched, tokenizerFolder, device, Precision.FP32);
-    }
-
-    /** As the other {@code random}, with the UNet in {@code precision}. */
-    public static StableDiffusion random(ClipTextConfig text, UNetConfig unet, VaeConfig vae, SchedulerConfig sched,
-                                         Path tokenizerFolder, DeviceChoice device, Precision precision) {
+                                         Path tokenizerFolder, Execution execution) {
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder, text.maxPositionEmbeddings());
         Engines.init();
-        NDManager manager = NDManager.newBaseManager(device.resolve());
+        NDManager manager = NDManager.newBaseManager(execution.device().resolve());
         try {
             WeightStore store = WeightStore.random(manager);
             return new StableDiffusion(new ModelFolder(tokenizerFolder), manager, tokenizer, text,
                     (m, unused) -> new ClipTextModel(WeightStore.random(m), text), new AutoencoderKL(store, vae),
-                    new UNet2DConditionModel(WeightStore.random(manager, precision.dataType()), unet),
-                    new NoiseSchedule(sched), new LinkedHashMap<>());
+                    new UNet2DConditionModel(WeightStore.random(manager, execution.precision().dataType()), unet,
+                            execution.attentionSlice()),
+                    new NoiseSchedule(sched), new LinkedHashMap<>(), execution);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -99,14 +89,14 @@ public final class StableDiffusion implements AutoCloseable {
 
     /** Loads {@code path} (a diffusers folder or Hugging Face cache entry) onto the chosen device, in fp32. */
     public static StableDiffusion load(Path path, DeviceChoice device) throws IOException {
-        return load(path, device, Precision.FP32);
+        return load(path, Execution.on(device));
     }
 
     /**
-     * Loads {@code path} onto the chosen device with the UNet in {@code precision} (the VAE and the text encoder
-     * stay fp32).
+     * Loads {@code path} to run as {@code execution} says: its device, the UNet in its precision (the VAE and the
+     * text encoder stay fp32), its attention slicing and crops per pass.
      */
-    public static StableDiffusion load(Path path, DeviceChoice device, Precision precision) throws IOException {
+    public static StableDiffusion load(Path path, Execution execution) throws IOException {
         ModelFolder folder = ModelFolder.resolve(path);
         ClipTextConfig textConfig = ClipTextConfig.read(folder.config("text_encoder"));
         UNetConfig unetConfig = UNetConfig.read(folder.config("unet"));
@@ -114,15 +104,15 @@ public final class StableDiffusion implements AutoCloseable {
         SchedulerConfig schedulerConfig = SchedulerConfig.read(folder.config("scheduler"));
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.component("tokenizer"), textConfig.maxPositionEmbeddings());
         Engines.init();
-        Device d = device.resolve();
+        Device d = execution.device().resolve();
         NDManager manager = NDManager.newBaseManager(d);
         Map<String, Set<String>> unused = new LinkedHashMap<>();
         try (SafeTensors va = SafeTensors.open(folder.weights("vae"));
              SafeTensors un = SafeTensors.open(folder.weights("unet"))) {
             WeightStore vaStore = new WeightStore(va, manager);
             AutoencoderKL vae = new AutoencoderKL(vaStore, vaeConfig);
-            WeightStore unStore = new WeightStore(un, manager, precision.dataType());
-            UNet2DConditionModel unet = new UNet2DConditionModel(unStore, unetConfig);
+            WeightStore unStore = new WeightStore(un, manager, execution.precision().dataType());
+            UNet2DConditionModel unet = new UNet2DConditionModel(unStore, unetConfig, execution.attentionSlice());
             unused.put("vae", vaStore.unusedKeys());
             unused.put("unet", unStore.unusedKeys());
             SafeTensors.open(folder.weights("text_encoder")).close();            // fail now, not at first use
@@ -135,7 +125,7 @@ public final class StableDiffusion implements AutoCloseable {
                 }
             };
             return new StableDiffusion(folder, manager, tokenizer, textConfig, text, vae, unet,
-                    new NoiseSchedule(schedulerConfig), unused);
+                    new NoiseSchedule(schedulerConfig), unused, execution);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -202,38 +192,9 @@ public final class StableDiffusion implements AutoCloseable {
         return schedule;
     }
 
-    /**
-     * Memory option (diffusers' attention slicing): attention layers whose scores SLiMe does not keep, and at
-     * segmentation the layers whose head mean it keeps, compute {@code rows} query rows at a time, so their largest
-     * transient array is [heads, rows, keys] instead of [heads, Q, keys] (at S = 512, SD 2.1: 335 MB per 64×64
-     * layer). Results are unchanged. 0 (the default) computes all queries at once.
-     */
-    public void setAttentionSlice(int rows) {
-        if (rows < 0) {
-            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + rows);
-        }
-        attentionSlice = rows;
-    }
-
-    /** Query rows per attention slice; 0: no slicing. See {@link #setAttentionSlice}. */
-    public int attentionSlice() {
-        return attentionSlice;
-    }
-
-    /**
-     * Speed option for segmentation: how many crops (of one image, or tiles of a large one) go through the VAE and
-     * the UNet as one batch. Results are unchanged; memory grows with each crop (see the README's figures). Default 1.
-     */
-    public void setCropsPerPass(int crops) {
-        if (crops < 1) {
-            throw new IllegalArgumentException("crops per pass must be >= 1, got " + crops);
-        }
-        cropsPerPass = crops;
-    }
-
-    /** Crops per VAE and UNet pass at segmentation. See {@link #setCropsPerPass}. */
-    public int cropsPerPass() {
-        return cropsPerPass;
+    /** How this model runs: fixed when it was opened. */
+    public Execution execution() {
+        return execution;
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.io;
 
 /**
  * DJL finds its engine through the thread's context class loader in a static initializer; inside Fiji that loader

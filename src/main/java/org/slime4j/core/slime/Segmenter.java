@@ -8,61 +8,102 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.slime4j.core.StableDiffusion;
+import org.slime4j.core.weights.Owned;
 import org.slime4j.core.model.Engines;
+import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.unet.CapturedScores;
 
 /**
- * The reference's {@code get_patched_masks}: n×n crops of side P cut from the image as given, each squeezed to S,
- * noised at the test step, one UNet pass with the learned context; per crop the parts whose softmaxed cross map
- * peaks at or above the threshold are kept, the first kept part is zeroed where not above its mean, WAS maps are
- * resized to the crop's output size, rescaled to the part's [min, max] and accumulated; labels are the argmax of the
- * accumulated maps over their counts. No gradients.
+ * Segmentation with one set of learned vectors: the reference's {@code get_patched_masks}. n×n crops of side P are
+ * cut from the image as given, each squeezed to S, noised at the test step, one UNet pass with the learned context;
+ * per crop the parts whose softmaxed cross map peaks at or above the threshold are kept, the first kept part is
+ * zeroed where not above its mean, WAS maps are resized to the crop's output size, rescaled to the part's [min, max]
+ * and accumulated; labels are the argmax of the accumulated maps over their counts. No gradients.
+ *
+ * <p>Crops go through the VAE and the UNet {@link org.slime4j.core.model.Execution#cropsPerPass()} at a time, drawing
+ * their noise in the order of one at a time. Holds the vectors [K-1, D] on the device, owned by whoever made it.
  */
-public final class PatchedSegmenter {
-    private PatchedSegmenter() {
+public final class Segmenter {
+    private final StableDiffusion sd;
+    private final TextContext text;
+    private final NDArray vectors;
+    private final SlimeOptions o;
+
+    /** @param vectors the K-1 learned vectors [K-1, D] on the device (the caller keeps them alive and frees them) */
+    public Segmenter(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o) {
+        this.sd = sd;
+        this.text = text;
+        this.vectors = vectors;
+        this.o = o;
+    }
+
+    /** A segmenter of {@code parts}, its vectors put on the device in {@code m}. */
+    public static Segmenter of(StableDiffusion sd, LearnedParts parts, NDManager m) {
+        return of(sd, parts.text(), parts.vectors(), parts.options(), m);
+    }
+
+    /** A segmenter of the vectors [K-1][D] given on the host, put on the device in {@code m}. */
+    public static Segmenter of(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o, NDManager m) {
+        return new Segmenter(sd, text, Rows.toDevice(m, vectors), o);
+    }
+
+    SlimeOptions options() {
+        return o;
+    }
+
+    /** K, the parts with the background. */
+    int parts() {
+        return text.parts();
+    }
+
+    int cropsPerPass() {
+        return sd.execution().cropsPerPass();
+    }
+
+    NDManager manager() {
+        return sd.manager();
     }
 
     /**
-     * @param labels   argmax labels, M×M row-major
-     * @param scores   the accumulated maps over their counts [K, M, M] (0 where a part was never kept)
+     * @param labels argmax labels, M×M (or, from {@link #atImageSize}, the image's size) row-major
+     * @param scores the accumulated maps over their counts [K, M, M] (0 where a part was never kept); null when not
+     *               asked for
      */
-    public record Result(int size, int[] labels, float[] scores) {
+    public record Result(int[] labels, float[] scores) {
     }
 
     /**
-     * @param image  RGB in [0, 1], [1, 3, H, W] (S×S in the reference's use)
-     * @param size   M, the output side; S must be a multiple of it
-     * @param trace  when not null, receives per-crop maps by golden name (last crop wins)
+     * Segments an image as a user sees it, with labels (and on request scores [K, H, W]) at its own size: in tiles
+     * ({@link Tiler}), or squeezed to S×S, segmented at S, the labels (nearest) and scores (bilinear) brought back.
      */
-    public static Result segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o, NDArray image,
-                                 int size, Randomness random, Map<String, float[]> trace) {
-        return segment(sd, text, vectors, o, List.of(image), size, random, trace).get(0);
+    public Result atImageSize(RgbImage image, Tiling tiling, Randomness random, boolean keepScores) {
+        return tiling.tiled() ? Tiler.segment(this, image, tiling, random, keepScores)
+                : squeezed(image, random, keepScores);
     }
 
-    /** As the other {@code segment} of one image, with the vectors [K-1, D] already on the device (training). */
-    public static Result segment(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o, NDArray image,
-                                 int size, Randomness random, Map<String, float[]> trace) {
-        return segmentOnDevice(sd, text, vectors, o, List.of(image), size, random, trace).get(0);
-    }
-
-    /**
-     * Several images (the tiles of a large image, say), each as {@link #segment(StableDiffusion, TextContext,
-     * float[][], SlimeOptions, NDArray, int, Randomness, Map) one}: their crops, one image after the other, go through
-     * the VAE and the UNet {@link StableDiffusion#cropsPerPass()} at a time, drawing their noise in the same order as
-     * one by one.
-     */
-    public static List<Result> segment(StableDiffusion sd, TextContext text, float[][] vectors, SlimeOptions o,
-                                       List<NDArray> images, int size, Randomness random, Map<String, float[]> trace) {
+    private Result squeezed(RgbImage image, Randomness random, boolean keepScores) {
+        int s = o.workingSize();
+        Result r;
         try (NDManager m = sd.manager().newSubManager()) {
-            return segmentOnDevice(sd, text, Rows.toDevice(m, vectors), o, images, size, random, trace);
+            NDArray squeezed = Resize.bilinear(m, image.toArray(m), s, s);       // [1, 3, S, S]
+            r = segment(squeezed, s, random, Trace.NONE);
         }
+        int[] labels = new LabelImage(s, s, r.labels()).resizeNearest(image.width(), image.height()).labels();
+        return new Result(labels, keepScores ? Resize.bilinear(r.scores(), text.parts(), s, s, image.height(),
+                image.width()) : null);
     }
 
-    private static List<Result> segmentOnDevice(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o,
-                                                List<NDArray> images, int size, Randomness random,
-                                                Map<String, float[]> trace) {
+    /**
+     * @param image RGB in [0, 1], [1, 3, H, W] (S×S in the reference's use)
+     * @param size  M, the output side; S must be a multiple of it
+     * @param trace receives per-crop maps by golden name (last crop wins)
+     */
+    public Result segment(NDArray image, int size, Randomness random, Trace trace) {
+        return segment(List.of(image), size, random, trace).get(0);
+    }
+
+    /** Several images (the tiles of a large image, say), each as {@link #segment(NDArray, int, Randomness, Trace)}. */
+    public List<Result> segment(List<NDArray> images, int size, Randomness random, Trace trace) {
         int s = o.workingSize();
         int patch = o.effectivePatchSize();
         int ratio = s / size;
@@ -77,11 +118,10 @@ public final class PatchedSegmenter {
                 accumulators.add(crops(image, n, patch, ratio, new Accumulator(sums, text.parts(), size,
                         patch / ratio), crops));
             }
-            int batch = sd.cropsPerPass();
+            int batch = sd.execution().cropsPerPass();
             for (int start = 0; start < crops.size(); start += batch) {
                 try (NDManager m = sd.manager().newSubManager()) {
-                    pass(sd, text, vectors, o, crops.subList(start, Math.min(start + batch, crops.size())), m,
-                            random, trace);
+                    pass(crops.subList(start, Math.min(start + batch, crops.size())), m, random, trace);
                 }
                 Engines.trim();
             }
@@ -97,17 +137,23 @@ public final class PatchedSegmenter {
     private static Accumulator crops(NDArray image, int n, int patch, int ratio, Accumulator acc, List<Crop> crops) {
         long h = image.getShape().get(2);
         long w = image.getShape().get(3);
-        long yStep = n == 1 ? 0 : (h - patch) / (n - 1);
-        long xStep = n == 1 ? 0 : (w - patch) / (n - 1);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                long y0 = i * yStep;
-                long x0 = j * xStep;
+        for (long y0 : cropOrigins(h, n, patch)) {
+            for (long x0 : cropOrigins(w, n, patch)) {
                 crops.add(new Crop(image, ":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
                         + Math.min(x0 + patch, w), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
             }
         }
         return acc;
+    }
+
+    /** Where the reference's n crops of side {@code patch} start along a side of {@code side} pixels. */
+    static long[] cropOrigins(long side, int n, int patch) {
+        long step = n == 1 ? 0 : (side - patch) / (n - 1);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i * step;
+        }
+        return out;
     }
 
     /** One crop: its image, the index that cuts it out, and where its maps go in the output. */
@@ -121,8 +167,7 @@ public final class PatchedSegmenter {
     }
 
     /** One VAE and UNet pass over {@code crops} as a batch; each crop's maps are accumulated into its image. */
-    private static void pass(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o, List<Crop> crops,
-                             NDManager m, Randomness random, Map<String, float[]> trace) {
+    private void pass(List<Crop> crops, NDManager m, Randomness random, Trace trace) {
         int b = crops.size();
         int k = text.parts();
         int s = o.workingSize();
@@ -149,7 +194,7 @@ public final class PatchedSegmenter {
             copies.add(one);
         }
         NDArray context = batch(copies);                                         // [B, 77, D]
-        CapturedScores scores = CapturedScores.headMeans(o.crossLayers(), o.selfLayers(), sd.attentionSlice());
+        CapturedScores scores = CapturedScores.headMeans(o.crossLayers(), o.selfLayers());
         sd.unet().forward(noisy, o.testT(), context, scores);                    // text item only: the maps use no more
         List<List<NDArray>> crossMaps = perItem(b);
         List<List<NDArray>> selfMaps = perItem(b);
@@ -170,11 +215,10 @@ public final class PatchedSegmenter {
         for (int i = 0; i < b; i++) {
             NDArray cross = AttentionMaps.layerMean(crossMaps.get(i)).reshape(k, l * l);  // [K, L*L]
             NDArray self = AttentionMaps.layerMean(selfMaps.get(i)).reshape(l * l, l * l); // [Q, L*L]
-            if (trace != null) {
-                trace.put("infer.latents", latents.get(i).toFloatArray());
-                trace.put("infer.cross_softmax", cross.toFloatArray());
-                trace.put("infer.self_attention", self.toFloatArray());
-            }
+            int item = i;
+            trace.put("infer.latents", () -> latents.get(item).toFloatArray());
+            trace.put("infer.cross_softmax", cross::toFloatArray);
+            trace.put("infer.self_attention", self::toFloatArray);
             Kept kept = Kept.of(cross, o.patchThreshold(), trace);               // K maxima and minima to the host
             if (kept != null) {
                 crops.get(i).into.add(kept, kept.rows.matMul(self), l, crops.get(i).my, crops.get(i).mx, trace);
@@ -209,7 +253,7 @@ public final class PatchedSegmenter {
      */
     private record Kept(List<Integer> parts, NDArray rows, float[] max, float[] min) {
         /** Null when no part reaches the threshold. */
-        static Kept of(NDArray cross, double threshold, Map<String, float[]> trace) {
+        static Kept of(NDArray cross, double threshold, Trace trace) {
             float[] max = cross.max(new int[] {1}).toFloatArray();                 // [K]
             float[] min = cross.min(new int[] {1}).toFloatArray();                 // [K]
             List<Integer> parts = new ArrayList<>();
@@ -218,15 +262,15 @@ public final class PatchedSegmenter {
                     parts.add(part);
                 }
             }
-            if (trace != null) {
-                trace.put("infer.max_values", max.clone());
-                trace.put("infer.min_values", min.clone());
+            trace.put("infer.max_values", max::clone);
+            trace.put("infer.min_values", min::clone);
+            trace.put("infer.passed_indices", () -> {
                 float[] passed = new float[parts.size()];
                 for (int i = 0; i < passed.length; i++) {
                     passed[i] = parts.get(i);
                 }
-                trace.put("infer.passed_indices", passed);
-            }
+                return passed;
+            });
             if (parts.isEmpty()) {
                 return null;
             }
@@ -236,9 +280,7 @@ public final class PatchedSegmenter {
                 rows.add(cross.get(parts.get(i)).expandDims(0));                   // [1, L*L]
             }
             NDArray kept = batch(rows);                                            // [K', L*L]
-            if (trace != null) {
-                trace.put("infer.cross_kept", kept.toFloatArray());
-            }
+            trace.put("infer.cross_kept", kept::toFloatArray);
             return new Kept(parts, kept, max, min);
         }
     }
@@ -261,7 +303,7 @@ public final class PatchedSegmenter {
         }
 
         /** One crop's contribution from its WAS maps [K', L*L], rescaled to each part's [min, max] as the reference. */
-        void add(Kept kept, NDArray was, int side, int my, int mx, Map<String, float[]> trace) {
+        void add(Kept kept, NDArray was, int side, int my, int mx, Trace trace) {
             NDManager m = was.getManager();
             int n = kept.parts.size();
             NDArray resized = Resize.bilinear(m, was.reshape(n, side, side), maskPatch, maskPatch); // [K', P, P]
@@ -277,15 +319,14 @@ public final class PatchedSegmenter {
                     coef[i] = 1e-7f;
                 }
                 offset[i] = kept.min[part] - lo[i] / coef[i];
-                if (trace != null) {
-                    trace.put("infer.was." + part, was.get(i).toFloatArray());
-                    trace.put("infer.was_resized." + part, resized.get(i).toFloatArray());
-                }
+                int row = i;
+                trace.put("infer.was." + part, () -> was.get(row).toFloatArray());
+                trace.put("infer.was_resized." + part, () -> resized.get(row).toFloatArray());
             }
             int h = Math.min(maskPatch, size - my);
             int w = Math.min(maskPatch, size - mx);
-            NDArray scaled = resized.div(m.create(coef, new Shape(n, 1, 1)))
-                    .add(m.create(offset, new Shape(n, 1, 1)))
+            NDArray scaled = resized.div(Owned.copy(m.create(coef, new Shape(n, 1, 1))))
+                    .add(Owned.copy(m.create(offset, new Shape(n, 1, 1))))
                     .get(":, 0:" + h + ", 0:" + w);                                // [K', h, w]
             for (int i = 0; i < n; i++) {
                 NDIndex at = new NDIndex("{}, {}:{}, {}:{}", kept.parts.get(i), my, my + h, mx, mx + w);
@@ -304,7 +345,7 @@ public final class PatchedSegmenter {
                 for (int i = 0; i < out.length; i++) {
                     out[i] = (int) labels[i];
                 }
-                return new Result(size, out, scores.toFloatArray());
+                return new Result(out, scores.toFloatArray());
             }
         }
     }

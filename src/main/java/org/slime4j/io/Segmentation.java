@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.io;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -6,7 +6,7 @@ import ij.process.FloatProcessor;
 import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.Slime;
-import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.Segmented;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Tiling;
 
@@ -26,8 +26,6 @@ public final class Segmentation {
 
     public static Result segment(Slime slime, LearnedParts parts, ImagePlus imp, boolean allSlices, Tiling tiling,
                                  long seed, boolean confidence) {
-        InputMapping mapping = parts.inputMapping().startsWith("percentile") ? InputMapping.PERCENTILE
-                : InputMapping.REFERENCE;
         int depth = allSlices ? imp.getNSlices() : 1;
         int frames = allSlices ? imp.getNFrames() : 1;
         List<int[]> slices = new ArrayList<>();
@@ -36,7 +34,7 @@ public final class Segmentation {
             for (int z = 1; z <= depth; z++) {
                 int zz = allSlices ? z : imp.getZ();
                 int tt = allSlices ? t : imp.getT();
-                Slime.Segmentation s = slime.segment(parts, Images.rgb(imp, zz, tt, mapping), tiling, seed,
+                Segmented s = slime.segment(parts, Images.rgb(imp, zz, tt, parts.inputMapping()), tiling, seed,
                         confidence);
                 slices.add(s.labels());
                 if (confidence) {

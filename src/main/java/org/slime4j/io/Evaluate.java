@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.io;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
@@ -156,7 +156,7 @@ public final class Evaluate {
     }
 
     /** The part names a SLiMe label image carries ("0=background,1=cell,..."), or null. */
-    static List<String> partNames(ImagePlus imp) {
+    public static List<String> partNames(ImagePlus imp) {
         String text = imp.getProp(Images.PARTS_PROPERTY);
         if (text == null || text.isBlank()) {
             text = imp.getStack().getSliceLabel(1);

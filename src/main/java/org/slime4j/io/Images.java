@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.io;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -89,7 +89,7 @@ public final class Images {
     }
 
     /** Black background, then well separated hues. */
-    static LUT lut(int parts) {
+    public static LUT lut(int parts) {
         byte[] r = new byte[256];
         byte[] g = new byte[256];
         byte[] b = new byte[256];

@@ -1,0 +1,68 @@
+package org.slime4j.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slime4j.core.hub.HubCache;
+import org.slime4j.core.slime.LearnedParts;
+
+/** The base-model field of every front end: parsing it, and what the dialogs propose from the Hugging Face cache. */
+public final class Models {
+    private Models() {
+    }
+
+    /** A model field's value as a path: a folder, or an {@code org/name[@rev]} the cache resolves. */
+    public static Path parse(String field) {
+        if (field == null || field.isBlank()) {
+            throw new IllegalArgumentException("no base model given: choose a model folder or type org/name of a "
+                    + "model in the Hugging Face cache (Plugins › SLiMe › Download Model fetches one)");
+        }
+        return Path.of(field.trim());
+    }
+
+    /**
+     * The base model a {@code .slime} file was learned on, when it names one in the Hugging Face cache
+     * ({@code org/name@commit}); else {@code fallback}. What the segmenting dialogs propose.
+     */
+    public static String proposedModel(Path slime, String fallback) {
+        try {
+            String name = LearnedParts.load(slime).baseModel().name();
+            if (name.contains("/") && HubCache.fromEnvironment(System.getenv())
+                    .snapshot(HubCache.RepoId.parse(name)) != null) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no readable file, or a model not in the cache: keep the fallback
+        }
+        return fallback;
+    }
+
+    /** The {@code org/name} of every Stable Diffusion model in the environment's Hugging Face cache, sorted. */
+    public static List<String> cachedModels() {
+        return cachedModels(HubCache.fromEnvironment(System.getenv()));
+    }
+
+    /** The {@code org/name} of every Stable Diffusion model with a complete snapshot in {@code cache}, sorted. */
+    public static List<String> cachedModels(HubCache cache) {
+        Path root = cache.root();
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (var s = Files.list(root)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("models--"))
+                    .map(n -> n.substring("models--".length()).replace("--", "/"))
+                    .filter(repo -> {
+                        try {
+                            return new HubCache(root).snapshot(
+                                    HubCache.RepoId.parse(repo)) != null;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+}

@@ -1,0 +1,118 @@
+package org.slime4j.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.slime4j.core.Slime;
+import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.model.Engines;
+import org.slime4j.core.model.Execution;
+
+/**
+ * Keeps the last opened base model, so that a macro or a folder of calls does not reload gigabytes of weights each
+ * time. Each user holds a {@link Lease} while it works; opening another model (or the same with another
+ * {@link Execution}) retires the current one, which is closed when its last lease is returned, never under a thread
+ * still using it. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Sessions.Lease lease = Sessions.open(model, execution, IJ::log)) {
+ *     lease.slime().segment(...);
+ * }
+ * }</pre>
+ */
+public final class Sessions {
+    private static Entry current;
+
+    private Sessions() {
+    }
+
+    /** An open model and how many leases hold it. */
+    private static final class Entry {
+        final Slime slime;
+        final String key;
+        int users;
+        boolean retired;
+
+        Entry(Slime slime, String key) {
+            this.slime = slime;
+            this.key = key;
+        }
+    }
+
+    /** A hold on an open model; returning it lets a retired model close. */
+    public static final class Lease implements AutoCloseable {
+        private final Entry entry;
+        private boolean returned;
+
+        private Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        public Slime slime() {
+            return entry.slime;
+        }
+
+        @Override
+        public void close() {
+            synchronized (Sessions.class) {
+                if (!returned) {
+                    returned = true;
+                    entry.users--;
+                    closeIfUnused(entry);
+                }
+            }
+        }
+    }
+
+    /**
+     * The model at {@code model} run as {@code execution}; {@code notice} receives a one-time engine notice (a GPU
+     * without a CUDA build, say).
+     */
+    public static synchronized Lease open(Path model, Execution execution, Consumer<String> notice)
+            throws IOException {
+        String key = model.toAbsolutePath().normalize() + "|" + execution;
+        if (current == null || !current.key.equals(key)) {
+            retireCurrent();
+            DjlContext.prepare();
+            current = new Entry(Slime.open(model, execution), key);
+            String message = Engines.takeNotice();
+            if (message != null) {
+                notice.accept("SLiMe: " + message);
+            }
+        }
+        current.users++;
+        return new Lease(current);
+    }
+
+    /**
+     * How Fiji and macros run a model: on {@code device}, with the memory and speed options of the environment
+     * ({@link Execution#fromEnvironment}).
+     */
+    public static Execution execution(DeviceChoice device) {
+        return Execution.fromEnvironment(System.getenv()).withDevice(device);
+    }
+
+    /** How the kept model runs, if one is kept (for status lines and checks). */
+    public static synchronized java.util.Optional<Execution> currentExecution() {
+        return java.util.Optional.ofNullable(current).map(e -> e.slime.model().execution());
+    }
+
+    /** Retires the kept model: closed now when nobody holds it, else when its last lease is returned. */
+    public static synchronized void close() {
+        retireCurrent();
+    }
+
+    private static void retireCurrent() {
+        if (current != null) {
+            current.retired = true;
+            closeIfUnused(current);
+            current = null;
+        }
+    }
+
+    private static void closeIfUnused(Entry e) {
+        if (e.retired && e.users == 0) {
+            e.slime.close();
+        }
+    }
+}
