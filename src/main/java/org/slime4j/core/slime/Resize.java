@@ -43,7 +43,7 @@ public final class Resize {
         return m;
     }
 
-    /** The same resize on {@code planes} row-major planes of h×w Java floats, [planes, h, w] -> [planes, outH, outW]. */
+    /** The same resize of {@code planes} row-major h×w planes of Java floats: [planes, h, w] -> [planes, outH, outW]. */
     static float[] bilinear(float[] in, int planes, int h, int w, int outH, int outW) {
         if (h == outH && w == outW) {
             return in;

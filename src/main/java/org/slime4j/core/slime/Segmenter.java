@@ -170,18 +170,47 @@ public final class Segmenter {
     private void pass(List<Crop> crops, NDManager m, Randomness random, Trace trace) {
         int b = crops.size();
         int k = text.parts();
+        int l = o.latentSize();
+        NDList noise = new NDList();
+        NDArray latents = encode(crops, m, random, noise);                       // [B, 4, L, L]
+        NDArray noisy = sd.schedule().addNoise(latents, batch(noise), o.testT()); // [B, 4, L, L]
+        CapturedScores scores = CapturedScores.headMeans(o.crossLayers(), o.selfLayers());
+        sd.unet().forward(noisy, o.testT(), context(m, b), scores);              // text item only: the maps use no more
+        List<List<NDArray>> crossMaps = perItem(scores, o.crossLayers(), b,
+                x -> AttentionMaps.crossLayer(m, x, k, l, true));                // per crop: [K, L, L] per layer
+        List<List<NDArray>> selfMaps = perItem(scores, o.selfLayers(), b,
+                x -> AttentionMaps.selfLayer(m, x, l));                          // per crop: [Q, L, L] per layer
+        for (int i = 0; i < b; i++) {
+            NDArray cross = AttentionMaps.layerMean(crossMaps.get(i)).reshape(k, l * l);  // [K, L*L]
+            NDArray self = AttentionMaps.layerMean(selfMaps.get(i)).reshape(l * l, l * l); // [Q, L*L]
+            int item = i;
+            trace.put("infer.latents", () -> latents.get(item).toFloatArray());
+            trace.put("infer.cross_softmax", cross::toFloatArray);
+            trace.put("infer.self_attention", self::toFloatArray);
+            Kept kept = Kept.of(cross, o.patchThreshold(), trace);               // K maxima and minima to the host
+            Crop c = crops.get(i);
+            if (kept != null) {
+                c.into().add(kept, kept.rows().matMul(self), l, c.my(), c.mx(), trace);
+            }
+        }
+    }
+
+    /** The crops squeezed to S and encoded as one batch [B, 4, L, L]; their diffusion noise goes to {@code noise}. */
+    private NDArray encode(List<Crop> crops, NDManager m, Randomness random, NDList noise) {
         int s = o.workingSize();
         int l = o.latentSize();
         NDList squeezed = new NDList();
         NDList eps = new NDList();
-        NDList noise = new NDList();
         for (Crop c : crops) {
             squeezed.add(Resize.bilinear(m, c.pixels(m), s, s));                 // [1, 3, S, S]
             eps.add(random.normal(m, new Shape(1, 4, l, l)));                    // the order of one crop at a time
             noise.add(random.normal(m, new Shape(1, 4, l, l)));
         }
-        NDArray latents = sd.vae().encodeImages(batch(squeezed), batch(eps));    // [B, 4, L, L]
-        NDArray noisy = sd.schedule().addNoise(latents, batch(noise), o.testT());
+        return sd.vae().encodeImages(batch(squeezed), batch(eps));               // [B, 4, L, L]
+    }
+
+    /** The learned text context repeated for {@code b} crops, [B, 77, D]. */
+    private NDArray context(NDManager m, int b) {
         List<NDArray> learned = new ArrayList<>();
         for (int i = 0; i < vectors.getShape().get(0); i++) {
             NDArray row = vectors.get(i);                                        // a view of the vectors' row
@@ -193,40 +222,27 @@ public final class Segmenter {
         for (int i = 0; i < b; i++) {
             copies.add(one);
         }
-        NDArray context = batch(copies);                                         // [B, 77, D]
-        CapturedScores scores = CapturedScores.headMeans(o.crossLayers(), o.selfLayers());
-        sd.unet().forward(noisy, o.testT(), context, scores);                    // text item only: the maps use no more
-        List<List<NDArray>> crossMaps = perItem(b);
-        List<List<NDArray>> selfMaps = perItem(b);
-        for (String path : o.crossLayers()) {
-            try (NDArray captured = scores.get(path)) {                          // [B*h, Q, 77]: freed once used
-                for (int i = 0; i < b; i++) {
-                    crossMaps.get(i).add(AttentionMaps.crossLayer(m, item(captured, i, b), k, l, true));
-                }
-            }
-        }
-        for (String path : o.selfLayers()) {
-            try (NDArray captured = scores.get(path)) {                          // [B, Q, Q]: already a head mean
-                for (int i = 0; i < b; i++) {
-                    selfMaps.get(i).add(AttentionMaps.selfLayer(m, item(captured, i, b), l));
-                }
-            }
-        }
-        for (int i = 0; i < b; i++) {
-            NDArray cross = AttentionMaps.layerMean(crossMaps.get(i)).reshape(k, l * l);  // [K, L*L]
-            NDArray self = AttentionMaps.layerMean(selfMaps.get(i)).reshape(l * l, l * l); // [Q, L*L]
-            int item = i;
-            trace.put("infer.latents", () -> latents.get(item).toFloatArray());
-            trace.put("infer.cross_softmax", cross::toFloatArray);
-            trace.put("infer.self_attention", self::toFloatArray);
-            Kept kept = Kept.of(cross, o.patchThreshold(), trace);               // K maxima and minima to the host
-            if (kept != null) {
-                crops.get(i).into.add(kept, kept.rows.matMul(self), l, crops.get(i).my, crops.get(i).mx, trace);
-            }
-        }
+        return batch(copies);                                                    // [B, 77, D]
     }
 
-    private static NDArray batch(NDList items) {
+    /** Each crop's map of each layer in {@code paths}, made by {@code map}; the captured scores are freed once used. */
+    private static List<List<NDArray>> perItem(CapturedScores scores, List<String> paths, int b,
+                                               java.util.function.UnaryOperator<NDArray> map) {
+        List<List<NDArray>> lists = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            lists.add(new ArrayList<>());
+        }
+        for (String path : paths) {
+            try (NDArray captured = scores.get(path)) {                          // [B*h, Q, keys] or [B, Q, Q]
+                for (int i = 0; i < b; i++) {
+                    lists.get(i).add(map.apply(item(captured, i, b)));
+                }
+            }
+        }
+        return lists;
+    }
+
+    static NDArray batch(NDList items) {
         return items.size() == 1 ? items.get(0) : NDArrays.concat(items, 0);
     }
 
@@ -237,116 +253,5 @@ public final class Segmenter {
         }
         long heads = captured.getShape().get(0) / b;
         return captured.get((i * heads) + ":" + ((i + 1) * heads));
-    }
-
-    private static List<List<NDArray>> perItem(int b) {
-        List<List<NDArray>> lists = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            lists.add(new ArrayList<>());
-        }
-        return lists;
-    }
-
-    /**
-     * The parts a crop keeps (cross map peak at or above the threshold), their cross rows [K', L*L] on the device
-     * (the first zeroed where not above its mean, as the reference), and every part's max and min (host scalars).
-     */
-    private record Kept(List<Integer> parts, NDArray rows, float[] max, float[] min) {
-        /** Null when no part reaches the threshold. */
-        static Kept of(NDArray cross, double threshold, Trace trace) {
-            float[] max = cross.max(new int[] {1}).toFloatArray();                 // [K]
-            float[] min = cross.min(new int[] {1}).toFloatArray();                 // [K]
-            List<Integer> parts = new ArrayList<>();
-            for (int part = 0; part < max.length; part++) {
-                if (max[part] >= (float) threshold) {
-                    parts.add(part);
-                }
-            }
-            trace.put("infer.max_values", max::clone);
-            trace.put("infer.min_values", min::clone);
-            trace.put("infer.passed_indices", () -> {
-                float[] passed = new float[parts.size()];
-                for (int i = 0; i < passed.length; i++) {
-                    passed[i] = parts.get(i);
-                }
-                return passed;
-            });
-            if (parts.isEmpty()) {
-                return null;
-            }
-            NDArray first = cross.get(parts.get(0));                                // [L*L]
-            NDList rows = new NDList(NDArrays.where(first.gt(first.mean()), first, first.zerosLike()).expandDims(0));
-            for (int i = 1; i < parts.size(); i++) {
-                rows.add(cross.get(parts.get(i)).expandDims(0));                   // [1, L*L]
-            }
-            NDArray kept = batch(rows);                                            // [K', L*L]
-            trace.put("infer.cross_kept", kept::toFloatArray);
-            return new Kept(parts, kept, max, min);
-        }
-    }
-
-    /**
-     * One image's accumulated maps [K, M, M] and counts, on the device; {@link #result} divides, takes the argmax
-     * and hands the labels and scores to the host.
-     */
-    private static final class Accumulator {
-        private final int size;
-        private final int maskPatch;
-        private final NDArray sum;
-        private final NDArray counts;
-
-        Accumulator(NDManager m, int k, int size, int maskPatch) {
-            this.size = size;
-            this.maskPatch = maskPatch;
-            this.sum = m.zeros(new Shape(k, size, size));
-            this.counts = m.full(new Shape(k, size, size), 1e-7f);
-        }
-
-        /** One crop's contribution from its WAS maps [K', L*L], rescaled to each part's [min, max] as the reference. */
-        void add(Kept kept, NDArray was, int side, int my, int mx, Trace trace) {
-            NDManager m = was.getManager();
-            int n = kept.parts.size();
-            NDArray resized = Resize.bilinear(m, was.reshape(n, side, side), maskPatch, maskPatch); // [K', P, P]
-            NDArray flat = resized.reshape(n, (long) maskPatch * maskPatch);        // [K', P*P]
-            float[] lo = flat.min(new int[] {1}).toFloatArray();                   // [K']
-            float[] hi = flat.max(new int[] {1}).toFloatArray();                   // [K']
-            float[] coef = new float[n];
-            float[] offset = new float[n];
-            for (int i = 0; i < n; i++) {
-                int part = kept.parts.get(i);
-                coef[i] = (hi[i] - lo[i]) / (kept.max[part] - kept.min[part]);
-                if (Float.isNaN(coef[i]) || coef[i] == 0) {
-                    coef[i] = 1e-7f;
-                }
-                offset[i] = kept.min[part] - lo[i] / coef[i];
-                int row = i;
-                trace.put("infer.was." + part, () -> was.get(row).toFloatArray());
-                trace.put("infer.was_resized." + part, () -> resized.get(row).toFloatArray());
-            }
-            int h = Math.min(maskPatch, size - my);
-            int w = Math.min(maskPatch, size - mx);
-            NDArray scaled = resized.div(Owned.copy(m.create(coef, new Shape(n, 1, 1))))
-                    .add(Owned.copy(m.create(offset, new Shape(n, 1, 1))))
-                    .get(":, 0:" + h + ", 0:" + w);                                // [K', h, w]
-            for (int i = 0; i < n; i++) {
-                NDIndex at = new NDIndex("{}, {}:{}, {}:{}", kept.parts.get(i), my, my + h, mx, mx + w);
-                try (NDArray s = sum.get(at); NDArray c = counts.get(at);
-                     NDArray s2 = s.add(scaled.get(i)); NDArray c2 = c.add(1f)) {
-                    sum.set(at, s2);
-                    counts.set(at, c2);
-                }
-            }
-        }
-
-        Result result() {
-            try (NDArray scores = sum.div(counts); NDArray best = scores.argMax(0)) {     // [K, M, M], [M, M]
-                long[] labels = best.toLongArray();
-                int[] out = new int[labels.length];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = (int) labels[i];
-                }
-                return new Result(out, scores.toFloatArray());
-            }
-        }
     }
 }
