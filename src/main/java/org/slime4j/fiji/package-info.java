@@ -1,5 +1,5 @@
 /**
- * The Fiji side: SciJava commands (Plugins › SLiMe), ROIs to masks and back, label images, folder jobs, evaluation,
- * the kept model session; thin shells over {@link org.slime4j.core.Slime}.
+ * The Fiji side: SciJava commands (Plugins › SLiMe) and what needs a window (ROIs from the ROI Manager, the live
+ * preview, result tables); thin shells over {@link org.slime4j.io} and {@link org.slime4j.core.Slime}.
  */
 package org.slime4j.fiji;

@@ -18,7 +18,7 @@ import org.slime4j.core.weights.ModelFormatException;
  * Typed access to one {@code config.json}, the single place where configs are read. Every failure names the file,
  * the key and what was found.
  */
-public final class JsonConfig {
+final class JsonConfig {
     private final Path file;
     private final JsonObject json;
 

@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code license_link:}), shown before the first download, and the user's acceptance recorded per repository in
  * {@code accepted-licences} of the {@link org.slime4j.core.config.Settings#configFolder config folder}. Nothing is bundled.
  */
-public final class Licences {
+final class Licences {
     private final Path accepted;
 
     public Licences(Path accepted) {

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * (its GPUs and the driver version), on Windows the driver's {@code nvcuda.dll}. CUDA 12 builds (cu128) need a driver
  * of release 525 or later.
  */
-public final class Gpus {
+final class Gpus {
     static final int MIN_DRIVER = 525;
     private static final Path PROC = Path.of("/proc/driver/nvidia");
 

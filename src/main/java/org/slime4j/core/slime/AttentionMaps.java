@@ -7,8 +7,9 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /**
- * SLiMe's attention maps from captured UNet scores {@code [2·heads, Q, keys]} (batch-major: uncond heads first).
- * Layers are square ({@code Q = h·w}, h = w), as at the working size S×S.
+ * SLiMe's attention maps from one text item's captured UNet scores {@code [heads, Q, keys]} (only the text item is
+ * captured: training runs the unconditional item apart, segmentation not at all). Layers are square
+ * ({@code Q = h·w}, h = w), as at the working size S×S.
  */
 public final class AttentionMaps {
     private AttentionMaps() {

@@ -68,9 +68,6 @@ public final class Trainer {
      *                       (its own random draws, so results do not depend on it)
      */
     public record Settings(boolean checkEveryStep, int previewEvery) {
-        public static Settings defaults() {
-            return new Settings(false, 0);
-        }
     }
 
     /**

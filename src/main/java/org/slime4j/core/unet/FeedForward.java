@@ -7,7 +7,7 @@ import org.slime4j.core.nn.Linear;
 import org.slime4j.core.weights.WeightStore;
 
 /** diffusers {@code FeedForward} with GEGLU: {@code net.0.proj} (dim -> 2·4dim), gate with exact GELU, {@code net.2}. */
-public final class FeedForward {
+final class FeedForward {
     private final Linear proj;
     private final Linear out;
 

@@ -12,7 +12,7 @@ import org.slime4j.core.weights.WeightStore;
  * diffusers {@code Transformer2DModel} on continuous input: GroupNorm, projection in (1×1 conv for SD 1.x, linear
  * for SD 2.x), transformer blocks over the flattened pixels (row-major {@code y·w + x}), projection out, residual.
  */
-public final class Transformer2DModel {
+final class Transformer2DModel {
     private final GroupNorm norm;
     private final Conv2d projInConv;
     private final Conv2d projOutConv;

@@ -6,7 +6,7 @@ import org.slime4j.core.nn.Nn;
 import org.slime4j.core.weights.WeightStore;
 
 /** diffusers {@code Upsample2D} with a convolution: nearest-neighbour ×2 (to the skip's size), then 3×3. */
-public final class Upsample2D {
+final class Upsample2D {
     private final Conv2d conv;
 
     public Upsample2D(WeightStore w, String prefix, int channels) {

@@ -10,7 +10,7 @@ import org.slime4j.core.weights.WeightStore;
  * diffusers 0.16 {@code AttentionBlock}: single-head self-attention over the pixels of the VAE's middle block
  * ({@code query/key/value/proj_attn}; later namings are mapped by the weight store's alias table).
  */
-public final class AttentionBlock {
+final class AttentionBlock {
     private final GroupNorm groupNorm;
     private final Linear query;
     private final Linear key;

@@ -15,7 +15,7 @@ import org.slime4j.core.weights.WeightStore;
  * diffusers VAE {@code Encoder}: conv_in, {@code DownEncoderBlock2D}s (resnets, then a padded stride-2 conv except
  * in the last block), the middle block (resnet, attention, resnet), GroupNorm, SiLU, conv_out to mean ‖ log-variance.
  */
-public final class Encoder {
+final class Encoder {
     private static final double EPS = 1e-6;
     private final Conv2d convIn;
     private final List<ResnetBlock2D> resnets = new ArrayList<>();

@@ -14,8 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The weights of one model component (a safetensors file), handed out by checkpoint key as fp32 arrays owned by
- * the store's manager, on its device.
+ * The weights of one model component (a safetensors file), handed out by checkpoint key as arrays of the store's
+ * compute type (fp32, or fp16 for a half-precision UNet; norms always fp32) owned by the store's manager, on its
+ * device.
  *
  * <p>{@link #get(String, long...)} is strict: a missing key or a shape other than the one the block expects is an
  * error naming the full key, the shapes and the file. Other checkpoint namings are translated in ONE place,
@@ -81,12 +82,8 @@ public final class WeightStore {
         return manager;
     }
 
-    public boolean has(String key) {
-        return resolve(key) != null;
-    }
-
     /**
-     * The tensor {@code key} as fp32, checked against {@code shape}. A linear weight stored as a 1×1 convolution
+     * The tensor {@code key} in the compute type, checked against {@code shape}. A linear weight stored as a 1×1 convolution
      * ({@code [o, i, 1, 1]}) is accepted where {@code [o, i]} is asked for, as diffusers does when loading old VAEs.
      */
     public NDArray get(String key, long... shape) {
