@@ -74,7 +74,8 @@ for p, t in files.items():
     lines = t.split("\n")
     for i, line in enumerate(lines):
         m = method.match(line)
-        if not m or m.group(2) in ("if", "for", "while", "switch", "catch", "try", "synchronized"):
+        if not m or m.group(2) in ("if", "for", "while", "switch", "catch", "try", "synchronized") \
+                or re.search(r"\b(record|class|interface|enum|new)\s", line):
             continue
         indent = m.group(1)
         for j in range(i + 1, len(lines)):

@@ -74,16 +74,7 @@ final class CliTrain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CommandLine cmd = new CommandLine(this);
-        if (labels.isEmpty() == rois.isEmpty()) {
-            throw new CommandLine.ParameterException(cmd, "give either --labels or --rois, one per --image ("
-                    + images.size() + " images)");
-        }
-        if (Math.max(labels.size(), rois.size()) != images.size()) {
-            throw new CommandLine.ParameterException(cmd, "give one " + (labels.isEmpty() ? "--rois" : "--labels")
-                    + " per --image: " + images.size() + " images, " + Math.max(labels.size(), rois.size())
-                    + " annotations");
-        }
+        checkAnnotations();
         List<ImagePlus> opened = new ArrayList<>();
         List<ImagePlus> labelImages = new ArrayList<>();
         List<Roi[]> roiSets = new ArrayList<>();
@@ -105,11 +96,33 @@ final class CliTrain implements Callable<Integer> {
         }
         SlimeOptions o = SlimeOptions.defaults().withWorkingSize(size).withEpochs(epochs).withLearningRate(lr)
                 .withSeed(seed).withAugment(!noAugment);
+        Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, !noValidate, mapping, 0, init);
+        Trained t = Training.train(common.model, common.execution(), request, o, out, overwrite, progress(),
+                () -> false, System.err::println);
+        System.out.println("wrote " + out + ": parts " + names + "; " + t.summary());
+        return 0;
+    }
+
+    /** Either labels or ROI sets, one per image; else a usage error (exit 2). */
+    private void checkAnnotations() {
+        CommandLine cmd = new CommandLine(this);
+        if (labels.isEmpty() == rois.isEmpty()) {
+            throw new CommandLine.ParameterException(cmd, "give either --labels or --rois, one per --image ("
+                    + images.size() + " images)");
+        }
+        if (Math.max(labels.size(), rois.size()) != images.size()) {
+            throw new CommandLine.ParameterException(cmd, "give one " + (labels.isEmpty() ? "--rois" : "--labels")
+                    + " per --image: " + images.size() + " images, " + Math.max(labels.size(), rois.size())
+                    + " annotations");
+        }
+    }
+
+    /** One line per epoch: loss, IoU, seconds and the time left (a continued training counts its epochs on). */
+    private Trainer.Listener progress() {
         long[] last = {System.nanoTime()};
         double[] perEpoch = {0};
         int[] run = {0};
-        Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, !noValidate, mapping, 0, init);
-        Trainer.Listener progress = new Trainer.Listener() {
+        return new Trainer.Listener() {
             @Override
             public void epoch(int epoch, double loss, double iou, boolean best) {
                 long now = System.nanoTime();
@@ -123,10 +136,6 @@ final class CliTrain implements Callable<Integer> {
                                 - run[0])));
             }
         };
-        Trained t = Training.train(common.model, common.execution(), request, o, out, overwrite, progress,
-                () -> false, System.err::println);
-        System.out.println("wrote " + out + ": parts " + names + "; " + t.summary());
-        return 0;
     }
 
     static String duration(double seconds) {

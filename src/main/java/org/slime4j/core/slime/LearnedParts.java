@@ -66,21 +66,7 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
 
     /** Reads a {@code .slime} file, saying which key or tensor is wrong when it is not one. */
     public static LearnedParts load(Path file) throws IOException {
-        if (file.toString().isBlank()) {
-            throw new java.io.FileNotFoundException("No learned-parts file given: choose the .slime file SLiMe Train "
-                    + "wrote.");
-        }
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new java.io.FileNotFoundException("Learned-parts file " + file + " does not exist"
-                    + (java.nio.file.Files.isDirectory(file) ? " (it is a folder)" : "")
-                    + ": choose the .slime file SLiMe Train wrote.");
-        }
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(9);
-            if (head.length < 9 || head[8] != '{') {                           // safetensors: length, then JSON
-                throw bad(file, "is not a SLiMe learned-parts file (.slime): choose the file SLiMe Train wrote");
-            }
-        }
+        checkIsSlimeFile(file);
         try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
             String format = meta.get("format");
@@ -129,6 +115,25 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                     + "), given '" + model.name() + "' (fingerprint " + model.fingerprint() + ")");
         }
         return out;
+    }
+
+    /** A message naming the file when it is missing, a folder, or not safetensors at all. */
+    private static void checkIsSlimeFile(Path file) throws IOException {
+        if (file.toString().isBlank()) {
+            throw new java.io.FileNotFoundException("No learned-parts file given: choose the .slime file SLiMe Train "
+                    + "wrote.");
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new java.io.FileNotFoundException("Learned-parts file " + file + " does not exist"
+                    + (java.nio.file.Files.isDirectory(file) ? " (it is a folder)" : "")
+                    + ": choose the .slime file SLiMe Train wrote.");
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(9);
+            if (head.length < 9 || head[8] != '{') {                           // safetensors: length, then JSON
+                throw bad(file, "is not a SLiMe learned-parts file (.slime): choose the file SLiMe Train wrote");
+            }
+        }
     }
 
     private static String required(Path file, Map<String, String> meta, String key) {

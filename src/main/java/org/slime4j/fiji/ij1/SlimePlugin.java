@@ -133,13 +133,9 @@ public class SlimePlugin implements PlugIn {
         if (v == null) {
             return;
         }
-        ImagePlus labels = v.get("label_image").isBlank() ? null : WindowManager.getImage(v.get("label_image"));
-        if (!v.get("label_image").isBlank() && labels == null) {
-            throw new IllegalArgumentException("no open image is titled '" + v.get("label_image") + "'");
-        }
-        Workflows.Annotation source = labels != null ? Workflows.Annotation.LABEL_IMAGE
-                : Workflows.Annotation.parse(v.get("annotation"));
-        var rois = Workflows.rois(imp, source);
+        ImagePlus labels = labelImage(v.get("label_image"));
+        var rois = Workflows.rois(imp, labels != null ? Workflows.Annotation.LABEL_IMAGE
+                : Workflows.Annotation.parse(v.get("annotation")));
         List<String> names = RoiMasks.partNames(v.get("parts"), rois);
         InputMapping mapping = Training.mapping(imp);
         List<Trainer.Pair> pairs = Training.pairs(imp, rois, labels, names, mapping);
@@ -151,23 +147,10 @@ public class SlimePlugin implements PlugIn {
                 .withAugment(Fields.flag(v, "augment"));
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, Fields.flag(v, "validate"),
                 mapping, Fields.integer(v, "preview_every"), Fields.path(v, "continue_from"));
-        int total = epochs * pairs.size();
         remember("model", v.get("model"));
-        Trainer.Listener progress = new Trainer.Listener() {
-            @Override
-            public void step(Trainer.StepReport r) {
-                IJ.showProgress(r.step(), total);
-                IJ.showStatus(String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss()));
-            }
-
-            @Override
-            public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
-                Workflows.showPreview(imp, labels, names.size());
-                imp.updateAndDraw();
-            }
-        };
-        Trained t = Training.train(Models.parse(v.get("model")), Sessions.execution(DeviceChoice.parse(v.get("device"))),
-                request, o, Fields.path(v, "output"), Fields.flag(v, "overwrite"), progress, IJ::escapePressed,
+        Trained t = Training.train(Models.parse(v.get("model")),
+                Sessions.execution(DeviceChoice.parse(v.get("device"))), request, o, Fields.path(v, "output"),
+                Fields.flag(v, "overwrite"), progress(imp, epochs * pairs.size(), names.size()), IJ::escapePressed,
                 IJ::showStatus);
         if (!v.get("output").isBlank() && t.outcome().epochsRun() > 0) {
             remember("learned", v.get("output"));
@@ -178,11 +161,41 @@ public class SlimePlugin implements PlugIn {
         IJ.showProgress(1.0);
     }
 
+    /** The open image of that title; none when blank. */
+    private static ImagePlus labelImage(String title) {
+        if (title.isBlank()) {
+            return null;
+        }
+        ImagePlus labels = WindowManager.getImage(title);
+        if (labels == null) {
+            throw new IllegalArgumentException("no open image is titled '" + title + "'");
+        }
+        return labels;
+    }
+
+    /** Progress bar and status per step, the live preview on {@code imp}. */
+    private static Trainer.Listener progress(ImagePlus imp, int total, int parts) {
+        return new Trainer.Listener() {
+            @Override
+            public void step(Trainer.StepReport r) {
+                IJ.showProgress(r.step(), total);
+                IJ.showStatus(String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss()));
+            }
+
+            @Override
+            public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
+                Workflows.showPreview(imp, labels, parts);
+                imp.updateAndDraw();
+            }
+        };
+    }
+
     private void segment() throws Exception {
         ImagePlus imp = IJ.getImage();
         String learned = Prefs.get(PREFS + "learned", "");
         Map<String, String> v = new Fields().file("learned_parts", learned)
-                .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true).choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
+                .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true)
+                .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
                 .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES)
                 .flag("confidence", false).ask("SLiMe Segment");
         if (v == null) {
