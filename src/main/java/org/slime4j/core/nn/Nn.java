@@ -21,6 +21,31 @@ public final class Nn {
         return Owned.copy(manager.create((float) value));
     }
 
+    /**
+     * Runs a block's forward in a DJL {@code NDScope}: every array it creates is freed when it returns, except the one
+     * it returns (and arrays handed on with {@code NDScope.unregister}, such as captured attention scores). Lets a
+     * forward read like diffusers' while its intermediates are still freed per block (see the memory policy in
+     * {@link org.slime4j.core}).
+     */
+    public static NDArray scoped(java.util.function.Supplier<NDArray> forward) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            NDArray out = forward.get();
+            ai.djl.ndarray.NDScope.unregister(out);
+            return out;
+        }
+    }
+
+    /**
+     * {@code next(x)} {@link #scoped scoped}, then {@code x} closed: one stage of a forward whose input is not needed
+     * after it, so the stage's intermediates and its input are freed before the next stage (the same peak as closing
+     * each by hand).
+     */
+    public static NDArray then(NDArray x, java.util.function.UnaryOperator<NDArray> next) {
+        try (x) {
+            return scoped(() -> next.apply(x));
+        }
+    }
+
     /** {@code F.silu(x) = x * sigmoid(x)}. */
     public static NDArray silu(NDArray x) {
         try (NDArray s = Activation.sigmoid(x)) {

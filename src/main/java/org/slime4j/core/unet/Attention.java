@@ -3,6 +3,7 @@ package org.slime4j.core.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import org.slime4j.core.nn.Linear;
 import org.slime4j.core.nn.Nn;
@@ -12,7 +13,7 @@ import org.slime4j.core.weights.WeightStore;
  * diffusers {@code Attention} (CrossAttention, AttnProcessor) without biases on q/k/v. Its module path (the weight
  * prefix) is the key under which an {@link AttentionCapture} may take its pre-softmax scores.
  */
-public final class Attention {
+final class Attention {
     private final String path;
     private final Linear toQ;
     private final Linear toK;
@@ -29,9 +30,6 @@ public final class Attention {
      *                  [B·h, rows, keys] scores of one slice are then the largest array instead of the whole layer's
      */
     public Attention(WeightStore w, String path, int queryDim, int crossDim, int heads, int dimHead, int sliceRows) {
-        if (sliceRows < 0) {
-            throw new IllegalArgumentException("attention slice must be >= 0 rows, got " + sliceRows);
-        }
         this.sliceRows = sliceRows;
         int inner = heads * dimHead;
         this.path = path;
@@ -72,7 +70,7 @@ public final class Attention {
             }
         }
         if (headMean) {
-            capture.accept(path, fp32(means.size() == 1 ? means.get(0) : concat(means))); // [B, Q, K]
+            hand(capture, fp32(means.size() == 1 ? means.get(0) : concat(means)));   // [B, Q, K]
         }
         try (mixed; NDArray joined = batchToHead(mixed, b)) {                    // [B, Q, h*d]
             return toOut.forward(joined);                                        // [B, Q, C]
@@ -99,10 +97,10 @@ public final class Attention {
             probs.close();
         } else if (capture.wantsProbabilities(path)) {
             scores.close();
-            capture.accept(path, fp32(probs));
+            hand(capture, fp32(probs));
         } else {
             probs.close();
-            capture.accept(path, fp32(scores));
+            hand(capture, fp32(scores));
         }
         return mixed;
     }
@@ -121,6 +119,12 @@ public final class Attention {
         } finally {
             parts.close();
         }
+    }
+
+    /** Hands {@code x} to the capture, which owns it from now on (so no enclosing block's scope frees it). */
+    private void hand(AttentionCapture capture, NDArray x) {
+        NDScope.unregister(x);
+        capture.accept(path, x);
     }
 
     /** Slices of [B, rows, K] joined along the queries; the slices are freed. */

@@ -2,10 +2,11 @@ package org.slime4j.core.unet;
 
 import ai.djl.ndarray.NDArray;
 import org.slime4j.core.nn.LayerNorm;
+import org.slime4j.core.nn.Nn;
 import org.slime4j.core.weights.WeightStore;
 
 /** diffusers {@code BasicTransformerBlock}: self-attention, cross-attention, GEGLU feed-forward, pre-LayerNorm. */
-public final class BasicTransformerBlock {
+final class BasicTransformerBlock {
     private final LayerNorm norm1;
     private final Attention attn1;
     private final LayerNorm norm2;
@@ -25,16 +26,8 @@ public final class BasicTransformerBlock {
 
     /** x [B, HW, dim], context [B, 77, crossDim] -> [B, HW, dim]. */
     public NDArray forward(NDArray x, NDArray context, AttentionCapture capture) {
-        NDArray h1;
-        try (NDArray n = norm1.forward(x); NDArray a = attn1.forward(n, null, capture)) {
-            h1 = a.add(x);                                                       // [B, HW, dim]
-        }
-        NDArray h2;
-        try (h1; NDArray n = norm2.forward(h1); NDArray a = attn2.forward(n, context, capture)) {
-            h2 = a.add(h1);                                                      // [B, HW, dim]
-        }
-        try (h2; NDArray n = norm3.forward(h2); NDArray f = ff.forward(n)) {
-            return f.add(h2);                                                    // [B, HW, dim]
-        }
+        NDArray h = Nn.scoped(() -> attn1.forward(norm1.forward(x), null, capture).add(x)); // [B, HW, dim]
+        h = Nn.then(h, a -> attn2.forward(norm2.forward(a), context, capture).add(a));     // [B, HW, dim]
+        return Nn.then(h, a -> ff.forward(norm3.forward(a)).add(a));                       // [B, HW, dim]
     }
 }
