@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
@@ -42,6 +43,30 @@ class PureLogicTest {
         assertArrayEquals(new long[] {0}, Segmenter.cropOrigins(64, 1, 64), "one crop: the whole image");
         assertArrayEquals(new long[] {0, 16}, Segmenter.cropOrigins(64, 2, 48), "2 crops of 48 in 64: step 16");
         assertArrayEquals(new long[] {0, 64, 128}, Segmenter.cropOrigins(512, 3, 384), "(512 - 384) / 2 = 64");
+    }
+
+    /** The reference's per-crop selection and accumulation on hand-made maps (3 parts, a 2×2 latent). */
+    @Test
+    void partsBelowTheThresholdAreDroppedAndKeptMapsRescaledToTheirRange() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager(DeviceChoice.CPU.resolve())) {
+            NDArray cross = m.create(new float[] {0.1f, 0.9f, 0.2f, 0.3f, 0.4f, 0.3f, 0.2f, 0.1f, 0.6f, 0.7f, 0.8f,
+                0.9f}, new Shape(3, 4));                                          // [K, L*L]
+            java.util.Map<String, float[]> trace = new java.util.HashMap<>();
+            Kept kept = Kept.of(cross, 0.5, Trace.into(trace));
+            assertEquals(java.util.List.of(0, 2), kept.parts(), "part 1 peaks at 0.4 < 0.5");
+            assertArrayEquals(new float[] {0, 2}, trace.get("infer.passed_indices"));
+            // the first kept part is zeroed where not above its mean (0.375)
+            assertArrayEquals(new float[] {0, 0.9f, 0, 0, 0.6f, 0.7f, 0.8f, 0.9f}, kept.rows().toFloatArray(), 1e-7f);
+            Accumulator acc = new Accumulator(m, 3, 2, 2);
+            NDArray was = m.create(new float[] {0, 1, 2, 3, 3, 2, 1, 0}, new Shape(2, 4));   // [K', L*L]
+            acc.add(kept, was, 2, 0, 0, Trace.NONE);
+            Segmenter.Result r = acc.result();
+            // part 0: [0, 3] rescaled to its cross range [0.1, 0.9]; part 2: [3 .. 0] to [0.6, 0.9]; part 1 never kept
+            float[] expected = {0.1f, 0.1f + 0.8f / 3, 0.1f + 1.6f / 3, 0.9f, 0, 0, 0, 0, 0.9f, 0.8f, 0.7f, 0.6f};
+            assertArrayEquals(expected, r.scores(), 1e-6f);
+            assertArrayEquals(new int[] {2, 2, 2, 0}, r.labels());
+        }
     }
 
     @Test
