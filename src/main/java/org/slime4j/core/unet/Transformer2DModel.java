@@ -6,6 +6,7 @@ import java.util.List;
 import org.slime4j.core.nn.Conv2d;
 import org.slime4j.core.nn.GroupNorm;
 import org.slime4j.core.nn.Linear;
+import org.slime4j.core.nn.Nn;
 import org.slime4j.core.weights.WeightStore;
 
 /**
@@ -45,38 +46,19 @@ final class Transformer2DModel {
         long b = x.getShape().get(0);
         long c = x.getShape().get(1);
         long h = x.getShape().get(2);
-        long wd = x.getShape().get(3);
-        NDArray tokens;
-        try (NDArray n = norm.forward(x)) {                                      // [B, C, H, W]
-            if (projInConv != null) {
-                try (NDArray p = projInConv.forward(n); NDArray t = p.transpose(0, 2, 3, 1)) {
-                    tokens = t.reshape(b, h * wd, c);                            // [B, HW, C]
-                }
-            } else {
-                try (NDArray t = n.transpose(0, 2, 3, 1); NDArray r = t.reshape(b, h * wd, c)) {
-                    tokens = projInLinear.forward(r);                            // [B, HW, C]
-                }
-            }
-        }
+        long w = x.getShape().get(3);
+        NDArray tokens = Nn.scoped(() -> {
+            NDArray n = norm.forward(x);                                         // [B, C, H, W]
+            return projInConv != null
+                    ? projInConv.forward(n).transpose(0, 2, 3, 1).reshape(b, h * w, c)  // [B, HW, C]
+                    : projInLinear.forward(n.transpose(0, 2, 3, 1).reshape(b, h * w, c)); // [B, HW, C]
+        });
         for (BasicTransformerBlock block : blocks) {
-            try (NDArray old = tokens) {
-                tokens = block.forward(old, context, capture);                   // [B, HW, C]
-            }
+            tokens = Nn.then(tokens, t -> block.forward(t, context, capture));   // [B, HW, C]
         }
-        NDArray out;
-        try (NDArray last = tokens) {
-            if (projOutConv != null) {
-                try (NDArray r = last.reshape(b, h, wd, c); NDArray t = r.transpose(0, 3, 1, 2)) {
-                    out = projOutConv.forward(t);                                // [B, C, H, W]
-                }
-            } else {
-                try (NDArray p = projOutLinear.forward(last); NDArray r = p.reshape(b, h, wd, c)) {
-                    out = r.transpose(0, 3, 1, 2);                               // [B, C, H, W]
-                }
-            }
-        }
-        try (out) {
-            return out.add(x);
-        }
+        return Nn.then(tokens, t -> (projOutConv != null
+                ? projOutConv.forward(t.reshape(b, h, w, c).transpose(0, 3, 1, 2))   // [B, C, H, W]
+                : projOutLinear.forward(t).reshape(b, h, w, c).transpose(0, 3, 1, 2)) // [B, C, H, W]
+                .add(x));
     }
 }
