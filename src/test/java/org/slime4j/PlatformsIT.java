@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,8 +36,8 @@ import org.slime4j.core.TinyModel;
  */
 class PlatformsIT {
     private static final Path FIJI = Path.of("target/Fiji.app");
-    private static final Path POM_SCIJAVA = Path.of(System.getProperty("maven.repo.local",
-            System.getProperty("user.home") + "/.m2/repository"), "org/scijava/pom-scijava/45.0.0/pom-scijava-45.0.0.pom");
+    /** The native jars as Maven resolved them, before the build repackaged them for the platform folders. */
+    private static final Path NATIVES = Path.of("target/natives");
 
     @TempDir
     Path tmp;
@@ -82,26 +78,21 @@ class PlatformsIT {
 
     @Test
     void theFijiLayoutShipsNoLibraryFijiHasAndTheTestsRanOnFijisVersions() throws Exception {
-        Map<String, String> managed = managedVersions();
+        Map<String, String> managed = FijiLibraries.managedVersions();
         assertTrue(managed.size() > 500, "pom-scijava's managed artifacts: " + managed.size());
         // each shipped jar is identified by its bytes among the artifacts Maven resolved
         Map<String, String> bySha = new HashMap<>();
         List<String> checked = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path jar = Path.of(entry);
-            Matcher m = Pattern.compile(".*/repository/(.+)/([^/]+)/([^/]+)/[^/]+\\.jar").matcher(entry.replace('\\', '/'));
-            if (m.matches()) {
-                try (Stream<Path> siblings = Files.list(jar.getParent())) {
-                    for (Path sibling : siblings.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                        bySha.put(sha(sibling), m.group(1).replace('/', '.') + ":" + m.group(2));
-                    }
+        for (FijiLibraries.Artifact a : FijiLibraries.onClassPath()) {
+            try (Stream<Path> siblings = Files.list(a.jar().getParent())) {
+                for (Path sibling : siblings.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    bySha.put(sha(sibling), a.key());
                 }
-                String key = m.group(1).replace('/', '.') + ":" + m.group(2);
-                if (managed.containsKey(key) && !key.startsWith("org.junit") && !key.startsWith("org.opentest4j")
-                        && !key.startsWith("org.apiguardian")) {
-                    assertEquals(managed.get(key), m.group(3), key + " on the test class path is Fiji's version");
-                    checked.add(key);
-                }
+            }
+            if (managed.containsKey(a.key()) && !a.key().startsWith("org.junit") && !a.key().startsWith("org.opentest4j")
+                    && !a.key().startsWith("org.apiguardian")) {
+                assertEquals(managed.get(a.key()), a.version(), a.key() + " on the test class path is Fiji's version");
+                checked.add(a.key());
             }
         }
         assertTrue(checked.containsAll(List.of("com.google.code.gson:gson", "net.java.dev.jna:jna",
@@ -109,7 +100,8 @@ class PlatformsIT {
                 "org.scijava:scijava-common", "net.imglib2:imglib2")), checked.toString());
         List<String> shipped = new ArrayList<>();
         for (Path jar : jarsBelow(FIJI.resolve("jars"))) {
-            String artifact = bySha.get(sha(jar));
+            String artifact = bySha.get(sha(jar.getParent().getFileName().toString().equals("jars") ? jar
+                    : NATIVES.resolve(jar.getFileName())));
             assertNotNull(artifact, jar + " is none of the resolved artifacts");
             assertFalse(managed.containsKey(artifact), jar + " is " + artifact + ", which Fiji ships");
             shipped.add(artifact);
@@ -156,39 +148,6 @@ class PlatformsIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         return out;
-    }
-
-    /** groupId:artifactId -> version of everything pom-scijava 45.0.0 manages, properties resolved. */
-    private static Map<String, String> managedVersions() throws IOException {
-        String pom = Files.readString(POM_SCIJAVA);
-        Map<String, String> props = new HashMap<>();
-        Matcher p = Pattern.compile("<([A-Za-z0-9_.-]+)>([^<]*)</\\1>").matcher(
-                pom.substring(pom.indexOf("\n\t<properties>"), pom.indexOf("\n\t</properties>")));
-        while (p.find()) {
-            props.put(p.group(1), p.group(2).trim());
-        }
-        String section = pom.substring(pom.indexOf("<dependencyManagement>"), pom.indexOf("</dependencyManagement>"));
-        Map<String, String> managed = new TreeMap<>();
-        Matcher d = Pattern.compile("<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>\\s*"
-                + "<version>([^<]+)</version>").matcher(section);
-        while (d.find()) {
-            managed.put(resolve(d.group(1), props) + ":" + resolve(d.group(2), props), resolve(d.group(3), props));
-        }
-        return managed;
-    }
-
-    private static String resolve(String value, Map<String, String> props) {
-        String v = value.trim();
-        for (int i = 0; i < 10 && v.contains("${"); i++) {
-            Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(v);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(out, Matcher.quoteReplacement(props.getOrDefault(m.group(1), m.group())));
-            }
-            m.appendTail(out);
-            v = out.toString();
-        }
-        return v;
     }
 
     private static List<Path> jars(Path dir) throws IOException {
