@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 
 /**
  * The GPU proof kit as far as a CPU machine can take it: {@code scripts/gpu/prepare-kit.sh} builds the archive

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.util.FileUtils;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 
 /**
  * The built Fiji layout (every platform's CPU libtorch in its Updater folder, names unique after the Updater strips

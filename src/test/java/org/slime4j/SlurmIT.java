@@ -29,7 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.slime.LearnedParts;
 
 /**

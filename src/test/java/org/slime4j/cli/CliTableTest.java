@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 
 /**
  * The command line as a table: each bad flag or value, missing file, empty folder and pattern mismatch gives its

@@ -16,6 +16,7 @@ import org.slime4j.core.slime.Continuation;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
+import org.slime4j.core.model.TinyModel;
 
 /**
  * Training continued from a {@code .slime} file: its last state for M more epochs equals N+M epochs in one go

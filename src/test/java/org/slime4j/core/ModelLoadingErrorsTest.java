@@ -17,6 +17,7 @@ import org.slime4j.core.weights.ModelFormatException;
 import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.SafeTensorsWriter;
 import org.slime4j.core.weights.TensorInfo;
+import org.slime4j.core.model.TinyModel;
 
 /** Each way a model folder can be wrong gives one clear message naming the file and the key or value. */
 class ModelLoadingErrorsTest {

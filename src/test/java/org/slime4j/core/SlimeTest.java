@@ -31,6 +31,7 @@ import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.core.weights.DType;
 import org.slime4j.core.weights.ModelFormatException;
+import org.slime4j.core.model.TinyModel;
 
 /** The facade on a tiny random model: training, files, segmentation, tiling, inputs, cancel. Fresh-clone test. */
 class SlimeTest {

@@ -18,6 +18,7 @@ import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
 import org.slime4j.core.weights.DType;
+import org.slime4j.core.model.TinyModel;
 
 /** Loads tiny random SD-1 and SD-2 style folders end to end; runs on any fresh clone. */
 class TinyModelTest {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.Execution;
 

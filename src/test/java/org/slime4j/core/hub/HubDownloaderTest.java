@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.StableDiffusion;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.weights.DType;
 

@@ -1,4 +1,4 @@
-package org.slime4j.core;
+package org.slime4j.core.model;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,11 @@ import org.slime4j.core.weights.SafeTensorsWriter;
 import org.slime4j.core.weights.SafeTensorsWriter.Tensor;
 
 /**
- * Writes a complete, tiny, random Stable Diffusion folder in the diffusers layout, so that tests run on any fresh
- * clone. The checkpoint keys are enumerated here from diffusers' module structure, independently of the loader:
- * a key the loader expects but diffusers would not write (or the reverse) fails the tests.
+ * Writes a complete, tiny Stable Diffusion folder with RANDOM weights in the diffusers layout (a few hundred kB,
+ * deterministic for a seed): what the tests run on any fresh clone, and the demo's built-in model, which shows the
+ * workflow without a download but segments nothing real. The checkpoint keys are enumerated here from diffusers'
+ * module structure, independently of the loader: a key the loader expects but diffusers would not write (or the
+ * reverse) fails the tests. Its tokenizer knows single characters and the words "part" and "cell" only.
  *
  * <p>SD-1 style: conv projections, one head count, quick_gelu, pad {@code <|endoftext|>}, VAE attention named
  * query/key/value/proj_attn. SD-2 style: linear projections, per-block head list, gelu, pad {@code !}, the newer
