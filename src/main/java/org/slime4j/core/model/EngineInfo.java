@@ -22,8 +22,7 @@ public final class EngineInfo {
 
     /** One "key  value" line each. */
     public static List<String> lines(Map<String, String> env) {
-        Engines.init();
-        Engine.getInstance();                                                    // loads libtorch
+        Engines.start();                                                         // loads libtorch
         TorchBuild build = Engines.build();
         List<String> out = new ArrayList<>();
         out.add(String.format("pytorch    %s", build.describe()));

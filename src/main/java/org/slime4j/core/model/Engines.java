@@ -1,9 +1,12 @@
 package org.slime4j.core.model;
 
 import com.sun.jna.Library;
+import ai.djl.pytorch.jni.LibUtils;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.slime4j.core.config.Settings;
 
@@ -52,10 +55,34 @@ public final class Engines {
         return threads != null && !threads.isBlank() ? threads.trim() : env.get("SLURM_CPUS_PER_TASK");
     }
 
+    private static boolean started;
+
+    /**
+     * The engine, loaded on first use after {@link #init}, with libtorch's own log as quiet as {@code
+     * TORCH_CPP_LOG_LEVEL} says (ERROR unless the user set it or {@code slime.verbose}): libtorch reads that variable
+     * only in {@code c10::initLogging()}, which DJL's JNI never calls, so on CPUs NNPACK does not support every
+     * convolution printed "Could not initialize NNPACK!". Called by whatever touches the engine first.
+     */
+    public static synchronized ai.djl.engine.Engine start() {
+        init();
+        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+        if (!started) {
+            started = true;
+            if (libc != null) {
+                try {
+                    NativeLibrary.getInstance(Path.of(LibUtils.getLibtorchPath(), "libc10.so").toString())
+                            .getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
+                } catch (RuntimeException | UnsatisfiedLinkError e) {
+                    // a libtorch without that symbol: its warnings stay on stderr, nothing else changes
+                }
+            }
+        }
+        return engine;
+    }
+
     /** The CPU threads libtorch computes with; the engine must be loaded. */
     public static int cpuThreads() {
-        init();
-        ai.djl.engine.Engine.getInstance();
+        start();
         return ai.djl.pytorch.jni.JniUtils.getNumThreads();
     }
 

@@ -72,7 +72,7 @@ public final class StableDiffusion implements AutoCloseable {
     public static StableDiffusion random(ClipTextConfig text, UNetConfig unet, VaeConfig vae, SchedulerConfig sched,
                                          Path tokenizerFolder, Execution execution) {
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder, text.maxPositionEmbeddings());
-        Engines.init();
+        Engines.start();
         NDManager manager = NDManager.newBaseManager(execution.device().resolve());
         try {
             WeightStore store = WeightStore.random(manager);
@@ -103,7 +103,7 @@ public final class StableDiffusion implements AutoCloseable {
         VaeConfig vaeConfig = VaeConfig.read(folder.config("vae"));
         SchedulerConfig schedulerConfig = SchedulerConfig.read(folder.config("scheduler"));
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.component("tokenizer"), textConfig.maxPositionEmbeddings());
-        Engines.init();
+        Engines.start();
         Device d = execution.device().resolve();
         NDManager manager = NDManager.newBaseManager(d);
         Map<String, Set<String>> unused = new LinkedHashMap<>();
