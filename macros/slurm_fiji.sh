@@ -4,11 +4,11 @@
 #   sbatch --array=0-15 macros/slurm_fiji.sh IN OUT MODEL LEARNED [key=value ...]
 #   e.g. sbatch --array=0-15 macros/slurm_fiji.sh /data/in /data/out /models/sd21 cell.slime pattern=*.png
 #
-# Keys: pattern, tiling (squeeze|tiles), tile_scale, tile_overlap, seed, device (see segment_folder.ijm).
+# Keys: pattern, tiling (squeeze|tiles), tile_scale, tile_overlap, seed, device (see segment-folder.ijm).
 # FIJI: the Fiji.app folder or its launcher (default ~/Fiji.app; fiji-linux-x64, else the older ImageJ-linux64).
 # IMAGEJ: instead of Fiji, a plain ImageJ 1.x folder holding ij.jar and the plugin (target/ImageJ.app/plugins);
 # it runs in ImageJ's -batch mode on a virtual display (xvfb-run), as plain ImageJ cannot run plugins headless.
-# SLIME_MACRO: segment_folder.ijm, if not in the installation's plugins/Macros/SLiMe or the submit folder's macros/.
+# SLIME_MACRO: segment-folder.ijm, if not in the installation's plugins/Macros/SLiMe or the submit folder's macros/.
 # Relative paths are taken from the folder you submit from. Any array range works (0-15, 1-16, 0-30:2);
 # --cpus-per-task sets the PyTorch threads; one log per task; resubmitting after a kill finishes the rest.
 #SBATCH --job-name=slime-fiji
@@ -54,10 +54,10 @@ else
     fi
     RUN=("$LAUNCHER" --headless -macro)
 fi
-MACRO=${SLIME_MACRO:-$APP/plugins/Macros/SLiMe/segment_folder.ijm}
-[ -f "$MACRO" ] || MACRO=${SLURM_SUBMIT_DIR:-$PWD}/macros/segment_folder.ijm
+MACRO=${SLIME_MACRO:-$APP/plugins/Macros/SLiMe/segment-folder.ijm}
+[ -f "$MACRO" ] || MACRO=${SLURM_SUBMIT_DIR:-$PWD}/macros/segment-folder.ijm
 if [ ! -f "$MACRO" ]; then
-    echo "slurm_fiji.sh: segment_folder.ijm is neither in $APP/plugins/Macros/SLiMe nor in macros/; set SLIME_MACRO" >&2
+    echo "slurm_fiji.sh: segment-folder.ijm is neither in $APP/plugins/Macros/SLiMe nor in macros/; set SLIME_MACRO" >&2
     exit 2
 fi
 echo "slurm_fiji.sh: job ${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-none}} task ${SLURM_ARRAY_TASK_ID:-none} on" \
@@ -65,7 +65,9 @@ echo "slurm_fiji.sh: job ${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-none}} task ${SLU
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 "${RUN[@]}" "$MACRO" "$ARGS" 2>&1 | tee "$log"
-# ImageJ exits 0 whatever the macro did: a file that failed, or a macro error, fails the task as the CLI's would
-if grep -q -E '(^|\] )SLiMe failed: |^SLiMe folder: |^\[ERROR\] |Macro Error|^java\.[A-Za-z.]*(Exception|Error)' "$log"; then
+# Headless Fiji exits 0 whatever the macro did (plain ImageJ's -batch mode exits 1 on a failed SLiMe command, which
+# pipefail catches): a file that failed, a failed command (logged as [ERROR]) or a macro error fails the task as the
+# CLI's would
+if grep -q -E '(^|\] )SLiMe failed: |^\[ERROR\] |Macro Error|^java\.[A-Za-z.]*(Exception|Error)' "$log"; then
     exit 1
 fi

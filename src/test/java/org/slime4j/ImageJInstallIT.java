@@ -19,15 +19,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.slime.LearnedParts;
 
 /**
  * A plain ImageJ 1.x installed as the README says: a fresh folder with ij.jar and the built
  * {@code target/ImageJ.app/plugins} and nothing else, started as a user starts it ({@code java -jar ij.jar -batch},
- * no class path of ours) on a virtual display (Xvfb), running the README's macros from {@code macros/}: train from
- * the sample ROIs, segment a stack, segment a folder with an unreadable file, and a failing command. Each finishes
- * with the right exit status; nothing waits on a dialog.
+ * no class path of ours) on a virtual display (Xvfb), running the README's macros from {@code macros/} with their
+ * paths as the macro argument: train from the sample ROI set, segment a stack (every slice) into a file, segment a
+ * folder with an unreadable file, and a failing command. Each finishes with the right exit status; nothing waits on
+ * a dialog.
  */
 class ImageJInstallIT {
     @TempDir
@@ -83,12 +84,10 @@ class ImageJInstallIT {
     @Test
     void theReadmeMacrosRunInAFreshPlainImageJ() throws Exception {
         Path slime = tmp.resolve("cell.slime");
-        String train = Files.readString(Path.of("macros/train_from_rois.ijm"))
-                .replace("/path/to/stable-diffusion-2-1-base", model.toString())
-                .replace("/path/to/SLiMe/sample-data", Path.of("sample-data").toAbsolutePath().toString())
-                .replace("/path/to/cell.slime", slime.toString())
-                .replace("epochs=200", "epochs=1").replace("working_size=512", "working_size=64");
-        Ran trained = batch("train", train, null);
+        Path sample = Path.of("sample-data").toAbsolutePath();
+        Ran trained = batch("train", Files.readString(Path.of("macros/train-from-rois.ijm")), "image=["
+                + sample.resolve("cell.png") + "] rois=[" + sample.resolve("cell-rois.zip") + "] model=[" + model
+                + "] out=[" + slime + "] epochs=1 working_size=64");
         assertEquals(0, trained.status, trained.output);
         assertEquals(List.of("background", "halo", "cell"), LearnedParts.load(slime).partNames(), trained.output);
         assertTrue(trained.output.contains("SLiMe Train: [background, halo, cell], 1 epoch(s), kept epoch 1"),
@@ -103,22 +102,21 @@ class ImageJInstallIT {
         Path stackFile = tmp.resolve("stack.tif");
         assertTrue(new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(stackFile.toString()));
         Path labels = tmp.resolve("stack_labels.tif");
-        String segment = "open('" + stackFile + "');\n" + Files.readString(Path.of("macros/segment_stack.ijm"))
-                .replace("/path/to/stable-diffusion-2-1-base", model.toString())
-                .replace("/path/to/cell.slime", slime.toString()) + "\nsaveAs('Tiff', '" + labels + "');\n";
-        Ran segmented = batch("segment", segment, null);
+        Ran segmented = batch("segment", Files.readString(Path.of("macros/segment-image.ijm")), "image=[" + stackFile
+                + "] model=[" + model + "] slime=[" + slime + "] out=[" + labels + "] confidence=true");
         assertEquals(0, segmented.status, segmented.output);
         ImagePlus out = IJ.openImage(labels.toString());
         assertNotNull(out, segmented.output);
         assertEquals(16, out.getBitDepth());
-        assertEquals(3, out.getStackSize());
+        assertEquals(3, out.getStackSize(), "every slice labelled");
+        assertEquals(3, IJ.openImage(tmp.resolve("stack_confidence.tif").toString()).getStackSize());
 
         Path in = Files.createDirectories(tmp.resolve("in"));
         Files.copy(stackFile, in.resolve("a.tif"));
         Files.copy(Path.of("sample-data/cell.png"), in.resolve("b.png"));
         Files.write(in.resolve("c.tif"), new byte[] {1, 2, 3});
         Path outFolder = tmp.resolve("out");
-        Ran folder = batch("folder", Files.readString(Path.of("macros/segment_folder.ijm")), "in=[" + in + "] out=["
+        Ran folder = batch("folder", Files.readString(Path.of("macros/segment-folder.ijm")), "in=[" + in + "] out=["
                 + outFolder + "] model=[" + model + "] slime=[" + slime + "]");
         assertEquals(0, folder.status, folder.output);
         assertTrue(folder.output.contains("3/3 c.tif: FAILED: not an image ImageJ can open"), folder.output);
@@ -127,9 +125,10 @@ class ImageJInstallIT {
         assertTrue(Files.exists(outFolder.resolve("a_labels.tif")) && Files.exists(outFolder.resolve("b_labels.tif")));
 
         Ran failing = batch("failing", "open('" + stackFile + "');\nrun('SLiMe Segment', 'learned_parts=["
-                + tmp.resolve("missing.slime") + "] model=[" + model + "] all_slices');\nprint('not reached');\n", null);
+                + tmp.resolve("missing.slime") + "] model=[" + model + "] all_slices=true');\nprint('not reached');\n",
+                null);
         assertEquals(1, failing.status, failing.output);
-        assertTrue(failing.output.contains("SLiMe segment: Learned-parts file " + tmp.resolve("missing.slime")
+        assertTrue(failing.output.contains("SLiMe Segment: Learned-parts file " + tmp.resolve("missing.slime")
                 + " does not exist"), failing.output);
         assertTrue(!failing.output.contains("not reached"), "the macro stops at the failing command");
     }

@@ -17,7 +17,7 @@ import javax.imageio.ImageIO;
 import org.slime4j.core.Slime;
 import org.slime4j.core.model.Execution;
 import org.slime4j.io.Training;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 import java.util.List;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
@@ -83,7 +83,7 @@ public final class Screenshots {
         capture(cell.getWindow().getBounds(), out.resolve("training-preview.png"));
 
         cell.setOverlay(null);
-        macro("segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices tiling=squeeze "
+        macro("segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices=true tiling=squeeze "
                 + "tile_scale=1 tile_overlap=0.25 seed=0 device=cpu");
         ImagePlus labels = WindowManager.getCurrentImage();
         labels.getWindow().toFront();
@@ -92,13 +92,13 @@ public final class Screenshots {
 
         // the refinement loop: the labels as named ROIs to correct, where the model is unsure, and the evaluation
         rm.reset();
-        macroOn(labels, "rois", "all_slices");
+        macroOn(labels, "rois", "all_slices=true");
         rm.runCommand(cell, "Show All with labels");
         cell.getWindow().toFront();
         settle();
         capture(cell.getWindow().getBounds(), out.resolve("labels-to-rois.png"));
-        macroOn(cell, "segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices tiling=squeeze "
-                + "tile_scale=1 tile_overlap=0.25 seed=0 device=cpu confidence");
+        macroOn(cell, "segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices=true tiling=squeeze "
+                + "tile_scale=1 tile_overlap=0.25 seed=0 device=cpu confidence=true");
         ImagePlus confidence = WindowManager.getImage("cell_confidence");
         confidence.getWindow().toFront();
         settle();

@@ -2,14 +2,10 @@ package org.slime4j.cli;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
-import ij.io.RoiDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import org.slime4j.io.Annotations;
 
 /** The CLI's image and ROI files, read with ImageJ, each failure naming the file and the option. */
 final class CliIo {
@@ -28,26 +24,8 @@ final class CliIo {
         return imp;
     }
 
-    /** The ROIs of an ImageJ ROI-set zip (as the ROI Manager saves it), in order. */
+    /** The ROIs of an ImageJ ROI-set zip (as the ROI Manager saves it), in order; errors name the file. */
     static Roi[] readRois(Path zip) throws IOException {
-        if (!Files.isRegularFile(zip)) {
-            throw new IOException("--rois " + zip + " does not exist.");
-        }
-        List<Roi> out = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                if (e.getName().endsWith(".roi")) {
-                    Roi roi = RoiDecoder.openFromByteArray(in.readAllBytes());
-                    if (roi != null) {
-                        out.add(roi);
-                    }
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IOException("--rois " + zip + " holds no ROIs: save the ROI Manager's ROIs as a .zip "
-                    + "(More › Save...).");
-        }
-        return out.toArray(new Roi[0]);
+        return Annotations.readRoiSet(zip);
     }
 }

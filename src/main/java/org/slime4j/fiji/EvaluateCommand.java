@@ -3,10 +3,7 @@ package org.slime4j.fiji;
 import org.slime4j.io.Evaluate;
 import java.io.File;
 import java.util.Map;
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.Evaluation;
@@ -16,7 +13,7 @@ import org.slime4j.core.slime.Evaluation;
  * per-part IoU and Dice, mean IoU, confusion counts and the all-background baseline, as a Results table and a CSV.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Evaluate", label = "SLiMe Evaluate")
-public class EvaluateCommand extends ContextCommand {
+public class EvaluateCommand extends SlimeCommand {
     @Parameter(label = "Label image or folder", style = "open")
     private File labels;
 
@@ -26,12 +23,6 @@ public class EvaluateCommand extends ContextCommand {
     @Parameter(label = "Also save as CSV", style = "save", required = false, persist = false)
     private File csv;
 
-    @Parameter
-    private LogService log;
-
-    @Parameter(type = ItemIO.OUTPUT)
-    private double mean_iou;
-
     @Override
     public void run() {
         try {
@@ -40,12 +31,10 @@ public class EvaluateCommand extends ContextCommand {
             if (csv != null) {
                 Evaluate.writeCsv(results, csv.toPath());
             }
-            mean_iou = results.get("all").meanIou();
-            log.info(String.format("SLiMe Evaluate: mean IoU %.3f (all background would score %.3f)", mean_iou,
-                    results.get("all").backgroundMeanIou()));
+            log.info(String.format("%s: mean IoU %.3f (all background would score %.3f)", label(),
+                    results.get("all").meanIou(), results.get("all").backgroundMeanIou()));
         } catch (Exception e) {
-            log.error("SLiMe Evaluate: " + e.getMessage());
-            cancel(e.getMessage());
+            fail(e);
         }
     }
 }

@@ -1,11 +1,10 @@
 package org.slime4j.fiji;
 
 import org.slime4j.io.Models;
-import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
 
 /** What every SLiMe command shares: the base model field, which proposes a model found in the Hugging Face cache. */
-abstract class ModelCommand extends ContextCommand {
+abstract class ModelCommand extends SlimeCommand {
     @Parameter(label = "Base model (folder, or org/name in the Hugging Face cache)", initializer = "offerCachedModel")
     protected String model = "";
 

@@ -1,9 +1,6 @@
 package org.slime4j.fiji;
 
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -13,18 +10,12 @@ import org.scijava.plugin.Plugin;
  * CUDA one with an NVIDIA GPU) into DJL's cache; the log then shows the build, the GPUs and the device auto picks.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Options", label = "SLiMe Options")
-public class OptionsCommand extends ContextCommand {
+public class OptionsCommand extends SlimeCommand {
     @Parameter(label = "PyTorch build (auto, bundled or a libtorch folder)", persist = false)
     private String pytorch = PyTorchOptions.current();
 
     @Parameter(label = "Download the build that fits this machine", persist = false)
     private boolean download = false;
-
-    @Parameter
-    private StatusService status;
-
-    @Parameter
-    private LogService log;
 
     @Override
     public void run() {
@@ -34,8 +25,7 @@ public class OptionsCommand extends ContextCommand {
                             + (done >> 20) + " / " + (total >> 20) + " MB"), this::isCanceled, question -> true);
             status.clearStatus();
         } catch (Exception e) {
-            log.error("SLiMe Options: " + e.getMessage());
-            cancel(e.getMessage());
+            fail(e);
         }
     }
 }

@@ -55,10 +55,10 @@ public class SegmentFolderCommand extends SegmentingCommand {
             for (String f : s.failures()) {
                 log.warn("SLiMe failed: " + f);
             }
-            log.info("SLiMe Segment Folder: " + summary);
+            log.info(label() + ": " + summary);
+            status.clearStatus();
         } catch (Exception e) {
-            log.error("SLiMe Segment Folder: " + e.getMessage());
-            cancel(e.getMessage());
+            fail(e);
         }
     }
 }

@@ -1,14 +1,12 @@
 package org.slime4j.fiji;
 
-import org.scijava.app.StatusService;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.slime4j.core.model.DeviceChoice;
 import org.slime4j.core.model.Execution;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.io.Sessions;
 
-/** What the segmenting commands share: tiling, seed, device, and the status and log services. */
+/** What the segmenting commands share: tiling, seed, device. */
 abstract class SegmentingCommand extends ModelCommand {
     @Parameter(choices = {"squeeze", "tiles"})
     protected String tiling = "squeeze";
@@ -24,12 +22,6 @@ abstract class SegmentingCommand extends ModelCommand {
 
     @Parameter(choices = {"auto", "cpu", "gpu"})
     protected String device = "auto";
-
-    @Parameter
-    protected StatusService status;
-
-    @Parameter
-    protected LogService log;
 
     /** The chosen device, with the memory and speed options of the environment. */
     protected Execution execution() {

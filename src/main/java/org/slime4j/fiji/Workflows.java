@@ -1,6 +1,5 @@
 package org.slime4j.fiji;
 
-import org.slime4j.io.Images;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
@@ -8,52 +7,45 @@ import ij.plugin.frame.RoiManager;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-import org.slime4j.core.Slime;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LabelImage;
-import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.core.slime.SlimeOptions;
-import org.slime4j.core.slime.Tiling;
-import org.slime4j.core.slime.Trainer;
+import org.slime4j.io.Annotations;
+import org.slime4j.io.Images;
+import org.slime4j.io.RoiMasks;
 
 /**
- * The Fiji operations with plain parameters, shared by the SciJava commands, the ImageJ 1.x plugin and the CLI:
- * annotations to training pairs, training, and what training reports. Thin over {@link Slime}.
+ * What the Fiji front ends (the SciJava commands and the ImageJ 1.x plugin) share beyond the headless I/O: the
+ * annotation of the image to train on, and the live preview.
  */
 public final class Workflows {
-    /** Where the training mask comes from. */
-    public enum Annotation {
-        ROI_MANAGER("ROI Manager"), OVERLAY("Overlay"), LABEL_IMAGE("Label image");
-
-        public final String label;
-
-        Annotation(String label) {
-            this.label = label;
-        }
-
-        public static Annotation parse(String s) {
-            for (Annotation a : values()) {
-                if (a.label.equalsIgnoreCase(s.trim()) || a.name().equalsIgnoreCase(s.trim().replace(' ', '_'))) {
-                    return a;
-                }
-            }
-            throw new IllegalArgumentException("annotation '" + s + "' is not one of: ROI Manager, Overlay, Label image");
-        }
-    }
-
     private Workflows() {
     }
 
-    /** The ROIs of the chosen source; the ROI Manager falls back to the overlay when there is none (headless). */
-    public static Roi[] rois(ImagePlus imp, Annotation source) {
-        if (source == Annotation.ROI_MANAGER && !GraphicsEnvironment.isHeadless()) {
+    /** A training annotation: ROIs, or a label image (the other is null). */
+    public record Annotated(Roi[] rois, ImagePlus labels) {
+    }
+
+    /**
+     * The annotation of {@code imp} from {@code source}: the ROI Manager's ROIs (its overlay's when the ROI Manager
+     * has none, as headless), the overlay's, an ROI-set file's, or a label image ({@code file}: a file, or the title
+     * of an open image).
+     */
+    public static Annotated annotation(ImagePlus imp, Annotations.Source source, String file) throws IOException {
+        if (source.needsFile() && (file == null || file.isBlank())) {
+            throw new IllegalArgumentException("annotation '" + source.label + "' needs annotation_file: "
+                    + (source == Annotations.Source.ROI_FILE ? "the ROI set (.zip) the ROI Manager saved"
+                    : "a label image file, or the title of an open label image"));
+        }
+        return switch (source) {
+            case ROI_MANAGER, OVERLAY -> new Annotated(rois(imp, source), null);
+            case ROI_FILE -> new Annotated(Annotations.readRoiSet(Path.of(file.trim())), null);
+            case LABEL_IMAGE -> new Annotated(new Roi[0], Annotations.labelImage(file));
+        };
+    }
+
+    /** The ROIs of the ROI Manager (its overlay's when it has none, as headless) or of the overlay. */
+    public static Roi[] rois(ImagePlus imp, Annotations.Source source) {
+        if (source == Annotations.Source.ROI_MANAGER && !GraphicsEnvironment.isHeadless()) {
             RoiManager rm = RoiManager.getInstance();
             if (rm != null && rm.getCount() > 0) {
                 return rm.getRoisAsArray();
@@ -61,6 +53,13 @@ public final class Workflows {
         }
         Overlay overlay = imp.getOverlay();
         return overlay == null ? new Roi[0] : overlay.toArray();
+    }
+
+    /** The part names of the image's ROIs (ROI Manager, else overlay) after the background, space separated. */
+    public static String roiPartNames(ImagePlus imp) {
+        Roi[] rois = rois(imp, Annotations.Source.ROI_MANAGER);
+        List<String> names = RoiMasks.partNames("", rois.length > 0 ? rois : rois(imp, Annotations.Source.OVERLAY));
+        return String.join(" ", names.subList(1, names.size()));
     }
 
     /** Shows a label image over {@code imp} as a translucent overlay named "SLiMe preview" (replacing the last). */

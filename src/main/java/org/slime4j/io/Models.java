@@ -16,7 +16,8 @@ public final class Models {
     public static Path parse(String field) {
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("no base model given: choose a model folder or type org/name of a "
-                    + "model in the Hugging Face cache (Plugins › SLiMe › Download Model fetches one)");
+                    + "model in the Hugging Face cache (java -jar slime-cli.jar download ORG/NAME fetches one, or in "
+                    + "Fiji Plugins › SLiMe › SLiMe Download Model)");
         }
         return Path.of(field.trim());
     }

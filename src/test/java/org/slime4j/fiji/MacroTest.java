@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.TinyModel;
+import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.slime.LearnedParts;
 
 /**
@@ -50,9 +50,10 @@ class MacroTest {
         String macro = String.join("\n",
                 "setBatchMode(true);",
                 "open('" + image + "');",
-                "run('SLiMe Train', 'parts=[disk square] annotation=Overlay label_image=[] model=[" + model
-                        + "] output=[" + slime + "] epochs=1 learning_rate=0.1 seed=5 device=cpu working_size=64');",
-                "run('SLiMe Segment', 'learned_parts=[" + slime + "] model=[" + model + "] all_slices "
+                "run('SLiMe Train', 'parts=[disk square] annotation=Overlay model=[" + model
+                        + "] output=[" + slime + "] epochs=1 learning_rate=0.1 seed=5 device=cpu working_size=64 "
+                        + "augment=false validate=true');",
+                "run('SLiMe Segment', 'learned_parts=[" + slime + "] model=[" + model + "] all_slices=true "
                         + "tiling=squeeze tile_scale=1 tile_overlap=0.25 seed=0 device=cpu');",
                 "saveAs('Tiff', '" + out + "');");
         IJ.redirectErrorMessages(true);

@@ -85,8 +85,8 @@ public final class HubCache {
         Path snapshot = snapshot(id);
         if (snapshot == null) {
             throw new ModelFormatException("Model " + id + " is not in the Hugging Face cache at " + root
-                    + ": download it (slime download " + spec + ", or Plugins › SLiMe › Download Model) or give a "
-                    + "model folder.");
+                    + ": download it (java -jar slime-cli.jar download " + spec + ", or in Fiji Plugins › SLiMe › "
+                    + "SLiMe Download Model) or give a model folder.");
         }
         return snapshot;
     }

@@ -2,18 +2,20 @@ package org.slime4j.fiji.ij1;
 
 import ij.Macro;
 import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
 import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import org.slime4j.fiji.MacroOptions;
 
 /**
- * The ImageJ 1.x side of a command's parameters: a GenericDialog with a display (which takes its values from the
- * macro options without showing when a macro runs it), or the macro options alone when headless. Labels are the
- * parameter names, so a recorded macro's keys are the SciJava commands' too. A checkbox is true when its key
- * stands as a word in the options, as ImageJ records it.
+ * The ImageJ 1.x side of a command's parameters: the macro options alone when a macro runs the command (read as
+ * {@link MacroOptions} reads them: {@code key=value}, a checkbox as {@code key=true/false} or its key as a word; a key
+ * not given keeps its default, as in Fiji; an unknown key is an error), else a GenericDialog. Labels are the
+ * parameter names, so a recorded macro's keys are the SciJava commands' too; the recorder writes every value as
+ * {@code key=value}, checkboxes as {@code key=true/false}, the form both hosts read.
  */
 final class Fields {
     enum Kind { TEXT, FILE, FOLDER, CHOICE, NUMBER, FLAG }
@@ -57,16 +59,17 @@ final class Fields {
     }
 
     /**
-     * The values by key from macro options alone, as a recorded macro gives them ({@code key=value}, {@code
-     * key=[a value with spaces]}, a flag's key as a word); a key not given keeps its default.
+     * The values by key from macro options alone ({@code key=value}, {@code key=[a value with spaces]}, a checkbox
+     * as {@code key=true/false} or its key as a word); a key not given keeps its default; a key that is none of the
+     * fields is an error naming it and the command.
      */
     Map<String, String> read(String options) {
+        MacroOptions given = MacroOptions.parse(options);
+        given.checkKeys(fields.stream().map(Field::key).toList());
         Map<String, String> out = new LinkedHashMap<>();
         for (Field f : fields) {
-            out.put(f.key, f.kind == Kind.FLAG
-                    ? Boolean.toString(Pattern.compile("(^|\\s)" + Pattern.quote(f.key) + "(\\s|$)").matcher(options)
-                    .find())
-                    : Macro.getValue(options, f.key, f.fallback));
+            out.put(f.key, f.kind == Kind.FLAG ? Boolean.toString(given.flag(f.key, Boolean.parseBoolean(f.fallback)))
+                    : given.has(f.key) && given.value(f.key) != null ? given.value(f.key) : f.fallback);
         }
         return out;
     }
@@ -113,14 +116,14 @@ final class Fields {
         return v == null || v.isBlank() ? null : java.nio.file.Path.of(v.trim());
     }
 
-    /** The values by key, or null when the user cancelled the dialog. */
+    /** The values by key (from the macro's options when a macro runs the command), or null on cancel. */
     Map<String, String> ask(String title) {
         String options = Macro.getOptions();
-        if (GraphicsEnvironment.isHeadless()) {
-            if (options == null) {
-                throw new IllegalStateException(title + " needs macro options when ImageJ runs headless");
-            }
+        if (options != null) {
             return read(options);
+        }
+        if (GraphicsEnvironment.isHeadless()) {
+            throw new IllegalStateException(title + " needs macro options when ImageJ runs headless");
         }
         GenericDialog gd = new GenericDialog(title);
         for (Field f : fields) {
@@ -142,10 +145,31 @@ final class Fields {
             out.put(f.key, switch (f.kind) {
                 case TEXT, FILE, FOLDER -> gd.getNextString();
                 case CHOICE -> gd.getNextChoice();
-                case NUMBER -> Double.toString(gd.getNextNumber());
+                case NUMBER -> number(gd.getNextNumber());
                 case FLAG -> Boolean.toString(gd.getNextBoolean());
             });
         }
+        record(out);
         return out;
+    }
+
+    /**
+     * Replaces what the dialog recorded (a checked box as a bare word, an unchecked one not at all, which a replay
+     * would read as the default) by every value as {@code key=value}, checkboxes as {@code key=true/false}.
+     */
+    private static void record(Map<String, String> values) {
+        if (!Recorder.record || Recorder.getCommand() == null) {
+            return;
+        }
+        Recorder.resetCommandOptions();
+        values.forEach((key, value) -> {
+            if (!value.isBlank()) {
+                Recorder.recordOption(key, value);
+            }
+        });
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -4,8 +4,10 @@ import ij.IJ;
 import ij.Macro;
 import ij.Prefs;
 import ij.ImagePlus;
-import ij.WindowManager;
+import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.fiji.PyTorchOptions;
 import org.slime4j.fiji.Workflows;
+import org.slime4j.io.Annotations;
 import org.slime4j.io.FolderJob;
 import org.slime4j.io.Models;
 import org.slime4j.io.RoiMasks;
@@ -29,11 +32,17 @@ import org.slime4j.io.Training;
 /**
  * SLiMe Train / Segment / Segment Folder for plain ImageJ 1.x and its macro language (registered by the jar's
  * {@code plugins.config}); the same keys as the SciJava commands, e.g.
- * {@code run("SLiMe Segment", "learned_parts=/data/cells.slime model=/models/sd21 all_slices tiling=squeeze");}.
+ * {@code run("SLiMe Segment", "learned_parts=/data/cells.slime model=/models/sd21 all_slices=true tiling=squeeze");}.
+ * A failing command stops the macro that ran it; in {@code java -jar ij.jar -batch} ImageJ then exits with status 1,
+ * and headless the message also goes to stderr.
  */
 public class SlimePlugin implements PlugIn {
     private static final String[] DEVICES = {"auto", "cpu", "gpu"};
     private static final String[] TILINGS = {"squeeze", "tiles"};
+    /** Each command's label, as plugins.config names it. */
+    private static final Map<String, String> LABELS = Map.of("train", "SLiMe Train", "segment", "SLiMe Segment",
+            "folder", "SLiMe Segment Folder", "options", "SLiMe Options", "evaluate", "SLiMe Evaluate",
+            "rois", "SLiMe Labels to ROIs");
 
     @Override
     public void run(String arg) {
@@ -55,8 +64,12 @@ public class SlimePlugin implements PlugIn {
                 default -> IJ.error("SLiMe", "unknown command '" + arg + "'");
             }
         } catch (Exception e) {
-            String message = "SLiMe " + arg + ": " + e.getMessage();
-            IJ.log(message);
+            String message = LABELS.getOrDefault(arg, "SLiMe") + ": " + e.getMessage();
+            if (java.awt.GraphicsEnvironment.isHeadless()) {
+                System.err.println(message);             // headless, IJ.log would print it to stdout
+            } else {
+                IJ.log(message);
+            }
             if (!IJ.isMacro()) {
                 IJ.error("SLiMe", e.getMessage());
             } else if (commandLineBatch()) {
@@ -64,7 +77,8 @@ public class SlimePlugin implements PlugIn {
                 System.err.println(message);
                 System.exit(1);
             } else {
-                Macro.abort();                           // the macro stops here; no dialog that would wait for a click
+                Interpreter.abort();                     // the macro stops here, from any thread that runs it,
+                Macro.abort();                           // with no dialog that would wait for a click
             }
         } finally {
             IJ.showStatus("");
@@ -88,12 +102,7 @@ public class SlimePlugin implements PlugIn {
     /** The part names of the image's ROIs (ROI Manager, else overlay), to propose. */
     private static String roiNames(ImagePlus imp) {
         try {
-            ij.gui.Roi[] rois = Workflows.rois(imp, Workflows.Annotation.ROI_MANAGER);
-            if (rois.length == 0) {
-                rois = Workflows.rois(imp, Workflows.Annotation.OVERLAY);
-            }
-            List<String> names = RoiMasks.partNames("", rois);
-            return String.join(" ", names.subList(1, names.size()));
+            return Workflows.roiPartNames(imp);
         } catch (RuntimeException e) {
             return "";
         }
@@ -123,8 +132,8 @@ public class SlimePlugin implements PlugIn {
     private void train() throws Exception {
         ImagePlus imp = IJ.getImage();
         Map<String, String> v = new Fields().text("parts", roiNames(imp))
-                .choice("annotation", "ROI Manager", "ROI Manager", "Overlay", "Label image")
-                .text("label_image", "").text("model", rememberedModel()).file("output", proposedOutput(imp))
+                .choice("annotation", Annotations.Source.ROI_MANAGER.label, Annotations.Source.labels())
+                .file("annotation_file", "").text("model", rememberedModel()).file("output", proposedOutput(imp))
                 .number("epochs", 200).number("learning_rate", 0.1).number("seed", 42)
                 .choice("device", "auto", DEVICES).number("working_size", 512)
                 .flag("augment", true).flag("validate", true).number("preview_every", 0).flag("overwrite", false)
@@ -133,12 +142,11 @@ public class SlimePlugin implements PlugIn {
         if (v == null) {
             return;
         }
-        ImagePlus labels = labelImage(v.get("label_image"));
-        var rois = Workflows.rois(imp, labels != null ? Workflows.Annotation.LABEL_IMAGE
-                : Workflows.Annotation.parse(v.get("annotation")));
-        List<String> names = RoiMasks.partNames(v.get("parts"), rois);
+        Workflows.Annotated given = Workflows.annotation(imp, Annotations.Source.parse(v.get("annotation")),
+                v.get("annotation_file"));
+        List<String> names = RoiMasks.partNames(v.get("parts"), given.rois());
         InputMapping mapping = Training.mapping(imp);
-        List<Trainer.Pair> pairs = Training.pairs(imp, rois, labels, names, mapping);
+        List<Trainer.Pair> pairs = Training.pairs(imp, given.rois(), given.labels(), names, mapping);
         int epochs = Fields.integer(v, "epochs");
         SlimeOptions o = SlimeOptions.defaults().withEpochs(epochs)
                 .withWorkingSize(Fields.integer(v, "working_size"))
@@ -159,18 +167,6 @@ public class SlimePlugin implements PlugIn {
                 || t.outcome().epochsRun() == 0 ? "" : ", saved " + v.get("output")));
         IJ.showStatus("");
         IJ.showProgress(1.0);
-    }
-
-    /** The open image of that title; none when blank. */
-    private static ImagePlus labelImage(String title) {
-        if (title.isBlank()) {
-            return null;
-        }
-        ImagePlus labels = WindowManager.getImage(title);
-        if (labels == null) {
-            throw new IllegalArgumentException("no open image is titled '" + title + "'");
-        }
-        return labels;
     }
 
     /** Progress bar and status per step, the live preview on {@code imp}. */
@@ -195,13 +191,19 @@ public class SlimePlugin implements PlugIn {
         String learned = Prefs.get(PREFS + "learned", "");
         Map<String, String> v = new Fields().file("learned_parts", learned)
                 .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true)
+                .flag("confidence", false).file("output", "").flag("overwrite", false)
                 .choice("tiling", "squeeze", TILINGS).number("tile_scale", 1.0)
                 .number("tile_overlap", 0.25).number("seed", 0).choice("device", "auto", DEVICES)
-                .flag("confidence", false).ask("SLiMe Segment");
+                .ask("SLiMe Segment");
         if (v == null) {
             return;
         }
         LearnedParts parts = LearnedParts.load(Path.of(v.get("learned_parts")));
+        Path output = Fields.path(v, "output");
+        if (output != null && !Fields.flag(v, "overwrite") && Files.exists(output)) {
+            throw new IOException("Output " + output + " exists already; choose another name or allow "
+                    + "overwriting (overwrite=true).");
+        }
         remember("model", v.get("model"));
         remember("learned", v.get("learned_parts"));
         Segmentation.Result r;
@@ -210,10 +212,18 @@ public class SlimePlugin implements PlugIn {
             r = Segmentation.segment(lease.slime(), parts, imp, Fields.flag(v, "all_slices"), tiling(v),
                     Fields.whole(v, "seed"), Fields.flag(v, "confidence"));
         }
-        r.labels().show();
+        if (output != null) {
+            if (r.confidence() != null) {
+                FolderJob.writeAtomically(r.confidence(), FolderJob.confidenceFor(output));
+            }
+            FolderJob.writeAtomically(r.labels(), output);
+        }
         if (r.confidence() != null) {
             r.confidence().show();
         }
+        r.labels().show();                                 // the active image: a macro's next saveAs saves it
+        IJ.log("SLiMe Segment: " + r.labels().getTitle() + " (" + parts.partNames() + ")"
+                + (output == null ? "" : ", saved " + output));
     }
 
     private void folder() throws Exception {
