@@ -97,7 +97,7 @@ final class CliTrain implements Callable<Integer> {
         SlimeOptions o = SlimeOptions.defaults().withWorkingSize(size).withEpochs(epochs).withLearningRate(lr)
                 .withSeed(seed).withAugment(!noAugment);
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, !noValidate, mapping, 0, init);
-        Trained t = Training.train(common.model, common.execution(), request, o, out, overwrite, progress(),
+        Trained t = Training.train(common.model, common.execution(), request, o, out, overwrite, progress(epochs),
                 () -> false, System.err::println);
         System.out.println("wrote " + out + ": parts " + names + "; " + t.summary());
         return 0;
@@ -117,8 +117,11 @@ final class CliTrain implements Callable<Integer> {
         }
     }
 
-    /** One line per epoch: loss, IoU, seconds and the time left (a continued training counts its epochs on). */
-    private Trainer.Listener progress() {
+    /**
+     * One line per epoch of a run of {@code epochs}: loss, IoU, seconds and the time left (a continued training
+     * counts its epochs on).
+     */
+    static Trainer.Listener progress(int epochs) {
         long[] last = {System.nanoTime()};
         double[] perEpoch = {0};
         int[] run = {0};

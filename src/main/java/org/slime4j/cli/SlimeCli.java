@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "slime", mixinStandardHelpOptions = true, versionProvider = SlimeCli.Version.class,
         description = "Segment Like Me: learn parts from one annotated image, segment images and folders.",
-        subcommands = {SlimeCli.Info.class, CliTrain.class, CliSegment.class, CliEvaluate.class,
+        subcommands = {CliDemo.class, SlimeCli.Info.class, CliTrain.class, CliSegment.class, CliEvaluate.class,
                 SlimeCli.Download.class, SlimeCli.PyTorch.class})
 public final class SlimeCli {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
@@ -201,19 +201,24 @@ public final class SlimeCli {
 
         @Override
         public Integer call() throws Exception {
-            long start = System.nanoTime();
-            long[] last = {0};
             Path snapshot = org.slime4j.core.hub.HubDownloader.fromEnvironment(System.getenv()).fetch(repo, fp16,
-                    acceptLicence, (file, done, total) -> {
-                        long now = System.nanoTime();
-                        if (now - last[0] > 1_000_000_000L || done == total) {
-                            last[0] = now;
-                            System.err.printf("%s: %d / %d MB, %.1f MB/s%n", file, done >> 20, total >> 20,
-                                    done / 1048576.0 / Math.max(1e-3, (now - start) / 1e9));
-                        }
-                    }, () -> false);
+                    acceptLicence, downloadProgress(), () -> false);
             System.out.println(snapshot);
             return 0;
         }
+    }
+
+    /** A download's progress on stderr, a line per file every second or so: MB done of total, and the rate. */
+    static org.slime4j.core.hub.HubDownloader.Progress downloadProgress() {
+        long start = System.nanoTime();
+        long[] last = {0};
+        return (file, done, total) -> {
+            long now = System.nanoTime();
+            if (now - last[0] > 1_000_000_000L || done == total) {
+                last[0] = now;
+                System.err.printf("%s: %d / %d MB, %.1f MB/s%n", file, done >> 20, total >> 20,
+                        done / 1048576.0 / Math.max(1e-3, (now - start) / 1e9));
+            }
+        };
     }
 }
