@@ -1,5 +1,7 @@
 package org.slime4j;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import ij.IJ;
 import ij.ImageJ;
 import ij.ImagePlus;
@@ -68,8 +70,8 @@ public final class Screenshots {
         List<String> names = RoiMasks.partNames("", rm.getRoisAsArray());
         InputMapping mapping = Training.mapping(cell);
         List<Trainer.Pair> pairs = Training.pairs(cell, rm.getRoisAsArray(), null, names, mapping);
-        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(64).withEpochs(4).withAugment(false)
-                .withPatchesPerSide(1).withPatchSize(0).withPatchThreshold(0.0).withSeed(42);
+        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 4).with(AUGMENT, false)
+                .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 42);
         rm.runCommand(cell, "Show None");
         Training.train(model, Execution.on(DeviceChoice.CPU), new Slime.TrainingRequest(names, null, pairs, true,
                 mapping, 1), o, slime, true, new Trainer.Listener() {

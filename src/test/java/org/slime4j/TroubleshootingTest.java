@@ -1,5 +1,6 @@
 package org.slime4j;
 
+import static org.slime4j.core.slime.SlimeOption.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -226,9 +227,9 @@ class TroubleshootingTest {
     }
 
     static SlimeOptions options() {
-        return SlimeOptions.defaults().withWorkingSize(64).withEpochs(1).withAugment(false)
-                .withCrossLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"))
-                .withSelfLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1"));
+        return SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 1).with(AUGMENT, false)
+                .with(CROSS_LAYERS, List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"))
+                .with(SELF_LAYERS, List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1"));
     }
 
     static LearnedParts train(Slime s) {

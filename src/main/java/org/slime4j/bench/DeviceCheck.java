@@ -1,5 +1,7 @@
 package org.slime4j.bench;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +63,8 @@ public final class DeviceCheck {
     }
 
     public static List<Check> run(Path model, DeviceChoice device) throws Exception {
-        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(64).withEpochs(3).withAugment(false)
-                .withPatchThreshold(0.0).withSeed(11);
+        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 3).with(AUGMENT, false)
+                .with(PATCH_THRESHOLD, 0.0).with(SEED, 11);
         Trainer.Pair pair = sample(64, 64);
         List<String> parts = List.of("background", "disk", "square");
         Run cpu = train(model, DeviceChoice.CPU, o, pair, parts);

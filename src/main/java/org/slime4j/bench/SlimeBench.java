@@ -1,5 +1,7 @@
 package org.slime4j.bench;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -142,7 +144,7 @@ public final class SlimeBench {
 
     /** The wall time of a one-shot training of {@code epochs} epochs with per-epoch validation, as the reference. */
     static void fullTraining(StableDiffusion sd, int s, int epochs) {
-        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(s).withEpochs(epochs);
+        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, s).with(EPOCHS, epochs);
         TextContext text = TextContext.encode(sd, 3, null);
         List<Trainer.Pair> pairs = List.of(DeviceCheck.sample(s, s));
         long t = System.nanoTime();
@@ -175,7 +177,7 @@ public final class SlimeBench {
     static void run(StableDiffusion sd, int s, int steps, int segmentations, int crops) {
         int k = 3;
         int l = s / 8;
-        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(s).withAugment(false);
+        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, s).with(AUGMENT, false);
         TextContext text = TextContext.encode(sd, k, null);
         sd.releaseTextEncoder();                                                 // as Slime.train does
         Randomness random = Randomness.seeded(1);
@@ -198,7 +200,7 @@ public final class SlimeBench {
                     vectors[0] = next;
                 }
             };
-            SlimeOptions cropped = crops == 1 ? o : o.withPatchesPerSide(crops).withPatchSize(s * 3 / 4);
+            SlimeOptions cropped = crops == 1 ? o : o.with(PATCHES_PER_SIDE, crops).with(PATCH_SIZE, s * 3 / 4);
             Runnable segment = () -> new Segmenter(sd, text, vectors[0], cropped).segment(image, s, random, Trace.NONE);
             double train = phase("train step", steps, step);
             double seg = phase("segmentation", segmentations, segment);

@@ -1,5 +1,7 @@
 package org.slime4j.cli;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import ij.ImagePlus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,8 +82,8 @@ final class CliDemo implements Callable<Integer> {
             }
         }
         Path base = builtIn ? builtInModel(out.resolve("tiny-random-model")) : modelFolder();
-        SlimeOptions options = SlimeOptions.defaults().withEpochs(epochs != null ? epochs : builtIn ? 20 : 200)
-                .withWorkingSize(size != null ? size : builtIn ? 64 : 512);
+        SlimeOptions options = SlimeOptions.defaults().with(EPOCHS, epochs != null ? epochs : builtIn ? 20 : 200)
+                .with(WORKING_SIZE, size != null ? size : builtIn ? 64 : 512);
         System.err.println("slime demo: SLiMe on sample-data/cell.png (CC0: a cell in saline), parts 'halo' and "
                 + "'cell' from its ROI set, " + options.epochs() + " epochs at S = " + options.workingSize());
         System.err.println(builtIn ? "slime demo: model: the built-in tiny model with RANDOM weights; it shows the "

@@ -1,5 +1,7 @@
 package org.slime4j.cli;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import ij.ImagePlus;
 import ij.gui.Roi;
 import java.nio.file.Path;
@@ -94,8 +96,8 @@ final class CliTrain implements Callable<Integer> {
         for (int i = 0; i < images.size(); i++) {
             pairs.addAll(Training.pairs(opened.get(i), roiSets.get(i), labelImages.get(i), names, mapping));
         }
-        SlimeOptions o = SlimeOptions.defaults().withWorkingSize(size).withEpochs(epochs).withLearningRate(lr)
-                .withSeed(seed).withAugment(!noAugment);
+        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, size).with(EPOCHS, epochs).with(LEARNING_RATE, lr)
+                .with(SEED, seed).with(AUGMENT, !noAugment);
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, !noValidate, mapping, 0, init);
         Trained t = Training.train(common.model, common.execution(), request, o, out, overwrite, progress(epochs),
                 () -> false, System.err::println);

@@ -1,5 +1,7 @@
 package org.slime4j.fiji;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import ij.ImagePlus;
 import java.io.File;
 import java.util.List;
@@ -87,8 +89,8 @@ public class TrainCommand extends ModelCommand {
             List<String> names = RoiMasks.partNames(parts, given.rois());
             InputMapping mapping = Training.mapping(image);
             List<Trainer.Pair> pairs = Training.pairs(image, given.rois(), given.labels(), names, mapping);
-            SlimeOptions o = SlimeOptions.defaults().withWorkingSize(working_size).withEpochs(epochs)
-                    .withLearningRate(learning_rate).withSeed(seed).withAugment(augment);
+            SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, working_size).with(EPOCHS, epochs)
+                    .with(LEARNING_RATE, learning_rate).with(SEED, seed).with(AUGMENT, augment);
             Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping,
                     preview_every, continue_from == null ? null : continue_from.toPath());
             Trained t = Training.train(Models.parse(model), Sessions.execution(DeviceChoice.parse(device)), request,

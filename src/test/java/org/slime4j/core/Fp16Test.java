@@ -1,5 +1,7 @@
 package org.slime4j.core;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +54,7 @@ class Fp16Test {
         }
         try (Slime full = Slime.open(model, DeviceChoice.CPU);
              Slime half = Slime.open(model, Execution.on(DeviceChoice.CPU).withPrecision(Precision.FP16))) {
-            SlimeOptions o = SlimeOptions.defaults().withWorkingSize(64).withEpochs(2).withAugment(false);
+            SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 2).with(AUGMENT, false);
             Slime.TrainingRequest request = new Slime.TrainingRequest(List.of("background", "disk", "square"), null,
                     List.of(Samples.sample(64, 64)), false, InputMapping.REFERENCE, 0);
             String refusal = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,

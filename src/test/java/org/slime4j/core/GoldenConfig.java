@@ -1,5 +1,7 @@
 package org.slime4j.core;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,14 +48,14 @@ final class GoldenConfig {
             (m.group(5).equals("attn2") ? cross : self).add(path);
         }
         return SlimeOptions.defaults()
-                .withWorkingSize(meta(golden, "S"))
-                .withCrossLayers(cross)
-                .withSelfLayers(self)
-                .withTrainTRange(flag(md, "train_t"), flag(md, "train_t"))
-                .withTestT(flag(md, "test_t"))
-                .withPatchesPerSide(flag(md, "num_patchs_per_side"))
-                .withPatchSize(flag(md, "patch_size"))
-                .withPatchThreshold(Double.parseDouble(golden.metadata().get("patch_threshold")))
-                .withAugment(false);
+                .with(WORKING_SIZE, meta(golden, "S"))
+                .with(CROSS_LAYERS, cross)
+                .with(SELF_LAYERS, self)
+                .with(java.util.Map.of(TRAIN_T_MIN, flag(md, "train_t"), TRAIN_T_MAX, flag(md, "train_t")))
+                .with(TEST_T, flag(md, "test_t"))
+                .with(PATCHES_PER_SIDE, flag(md, "num_patchs_per_side"))
+                .with(PATCH_SIZE, flag(md, "patch_size"))
+                .with(PATCH_THRESHOLD, Double.parseDouble(golden.metadata().get("patch_threshold")))
+                .with(AUGMENT, false);
     }
 }

@@ -1,5 +1,7 @@
 package org.slime4j.core;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,12 +60,12 @@ class SlimeTest {
      * (threshold 0): a few epochs on random weights do not reach the reference's 0.2, and the maps would go unused.
      */
     static SlimeOptions options(int epochs, boolean augment) {
-        return SlimeOptions.defaults().withWorkingSize(S).withEpochs(epochs).withAugment(augment)
-                .withCrossLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2",
+        return SlimeOptions.defaults().with(WORKING_SIZE, S).with(EPOCHS, epochs).with(AUGMENT, augment)
+                .with(CROSS_LAYERS, List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2",
                                 "up_blocks.1.attentions.1.transformer_blocks.0.attn2"))
-                .withSelfLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1",
+                .with(SELF_LAYERS, List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1",
                                 "up_blocks.1.attentions.1.transformer_blocks.0.attn1"))
-                .withPatchesPerSide(1).withPatchSize(0).withPatchThreshold(0.0).withSeed(7);
+                .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 7);
     }
 
     static Trainer.Pair sample(int w, int h) {
@@ -98,7 +100,7 @@ class SlimeTest {
             assertArrayEquals(a.vectors()[i], b.vectors()[i]);
         }
         LearnedParts c = slime.train(request(sample(S, S), sample(80, 48)),
-                options(3, true).withSeed(8), new Trainer.Listener() {
+                options(3, true).with(SEED, 8), new Trainer.Listener() {
                 }, () -> false).parts();
         assertFalse(java.util.Arrays.equals(a.vectors()[0], c.vectors()[0]), "another seed, other draws");
     }
@@ -194,7 +196,7 @@ class SlimeTest {
         LearnedParts parts = slime.train(request(sample(S, S)), options(2, false), new Trainer.Listener() {
         }, () -> false).parts();
         RgbImage wide = sample(150, 70).image();                                  // 3 × 2 tiles
-        SlimeOptions crops = parts.options().withPatchesPerSide(2).withPatchSize(48).withPatchThreshold(0.0);
+        SlimeOptions crops = parts.options().with(PATCHES_PER_SIDE, 2).with(PATCH_SIZE, 48).with(PATCH_THRESHOLD, 0.0);
         Segmenter.Result oneByOne = crops(slime.model(), parts, crops);
         Segmented tiledOneByOne = slime.segment(parts, wide, Tiling.tiles(1, 0.25), 11, true);
         Segmenter.Result batched;

@@ -1,5 +1,7 @@
 package org.slime4j.core;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import org.slime4j.core.model.StableDiffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,15 +43,15 @@ class TrajectoryParityTest {
             int l = Integer.parseInt(meta.get("L"));
             String[] tRange = meta.get("t_range").split(",");
             SlimeOptions options = GoldenConfig.options(golden)
-                    .withWorkingSize(s)
-                    .withEpochs(steps)
-                    .withLearningRate(Double.parseDouble(meta.get("lr")))
-                    .withTrainTRange(Integer.parseInt(tRange[0]), Integer.parseInt(tRange[1]))
-                    .withTestT(Integer.parseInt(meta.get("test_t")))
-                    .withSdLossCoef(Double.parseDouble(meta.get("sd_loss_coef")))
-                    .withSelfAttentionLossCoef(Double.parseDouble(meta.get("self_attention_loss_coef")))
-                    .withGuidanceScale(Double.parseDouble(meta.get("guidance_scale")))
-                    .withAugment(false);
+                    .with(WORKING_SIZE, s)
+                    .with(EPOCHS, steps)
+                    .with(LEARNING_RATE, Double.parseDouble(meta.get("lr")))
+                    .with(Map.of(TRAIN_T_MIN, Integer.parseInt(tRange[0]), TRAIN_T_MAX, Integer.parseInt(tRange[1])))
+                    .with(TEST_T, Integer.parseInt(meta.get("test_t")))
+                    .with(SD_LOSS_COEF, Double.parseDouble(meta.get("sd_loss_coef")))
+                    .with(SELF_ATTENTION_LOSS_COEF, Double.parseDouble(meta.get("self_attention_loss_coef")))
+                    .with(GUIDANCE_SCALE, Double.parseDouble(meta.get("guidance_scale")))
+                    .with(AUGMENT, false);
             assertEquals("none", meta.get("augmentation"));
             TextContext text = TextContext.encode(sd, k, null);
             long[] shape = traj.info("traj.input.image").shape();

@@ -1,5 +1,6 @@
 package org.slime4j.fiji;
 
+import static org.slime4j.core.slime.SlimeOption.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,9 +40,9 @@ class RobustnessTest {
     Path tmp;
 
     static SlimeOptions options(int epochs) {
-        return SlimeOptions.defaults().withWorkingSize(64).withEpochs(epochs).withAugment(false)
-                .withCrossLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"))
-                .withSelfLayers(List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1"));
+        return SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, epochs).with(AUGMENT, false)
+                .with(CROSS_LAYERS, List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn2"))
+                .with(SELF_LAYERS, List.of("up_blocks.1.attentions.0.transformer_blocks.0.attn1"));
     }
 
     static LearnedParts train(Slime s, int epochs) {
@@ -129,7 +130,7 @@ class RobustnessTest {
         try (Slime s = Slime.open(model, DeviceChoice.CPU)) {
             s.train(new Slime.TrainingRequest(List.of("background", "disk", "square"), null,
                     List.of(Samples.sample(64, 64)), false, InputMapping.REFERENCE, 0),
-                    SlimeOptions.defaults().withWorkingSize(64).withEpochs(1).withAugment(false),
+                    SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 1).with(AUGMENT, false),
                     new Trainer.Listener() {
                     }, () -> false).parts().save(slime, false);
         }

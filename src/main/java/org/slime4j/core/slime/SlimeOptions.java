@@ -1,12 +1,14 @@
 package org.slime4j.core.slime;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Everything a SLiMe run can be told that changes its result, with the reference's defaults ({@link #defaults()},
- * the one place of each default). Immutable; change one field with its {@code with...} method:
- * {@code SlimeOptions.defaults().withEpochs(3).withSeed(7)}. Every field is stored in and restored from a
- * {@code .slime} file ({@link OptionsMetadata}).
+ * Everything a SLiMe run can be told that changes its result. Each field is described once in {@link SlimeOption}
+ * (key, default, allowed range, help, CLI flag), in the order of the record's components; {@link #defaults()} are
+ * the reference's. Immutable; change fields with {@link #with}: {@code SlimeOptions.defaults().with(EPOCHS, 3)}.
+ * Every field is stored in and restored from a {@code .slime} file ({@link OptionsMetadata}).
  *
  * @param workingSize     S, the side the image (or each tile) is resized to; 512 for SD 1.x/2.x
  * @param crossLayers     module paths whose cross-attention scores make the part maps
@@ -44,29 +46,62 @@ public record SlimeOptions(int workingSize, List<String> crossLayers, List<Strin
     public SlimeOptions {
         crossLayers = List.copyOf(crossLayers);
         selfLayers = List.copyOf(selfLayers);
-        check(workingSize >= 8 && workingSize % 8 == 0, "working size must be a positive multiple of 8, got "
-                + workingSize);
-        check(!crossLayers.isEmpty() && !selfLayers.isEmpty(), "at least one cross and one self layer are needed");
-        check(0 <= trainTMin && trainTMin <= trainTMax, "train t range " + trainTMin + ".." + trainTMax + " is empty");
-        check(testT >= 0, "test t must be >= 0, got " + testT);
-        check(learningRate > 0, "learning rate must be positive, got " + learningRate);
-        check(epochs >= 0, "epochs must be >= 0, got " + epochs);
-        check(patchesPerSide >= 1, "patches per side must be >= 1, got " + patchesPerSide);
-        check(patchSize >= 0 && patchSize <= workingSize, "patch size must be in 0.." + workingSize + ", got "
-                + patchSize);
-        check(minCropRatio > 0 && minCropRatio <= 1, "min crop ratio must be in (0, 1], got " + minCropRatio);
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
+        Object[] values = {workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
+                           sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide,
+                           patchSize, augment, minCropRatio, seed};
+        for (SlimeOption o : SlimeOption.values()) {
+            o.coerce(values[o.ordinal()]);                                   // each field's range, from the table
+        }
+        if (trainTMin > trainTMax) {
+            throw new IllegalArgumentException("train t range " + trainTMin + ".." + trainTMax + " is empty");
+        }
+        if (patchSize > workingSize) {
+            throw new IllegalArgumentException("patch_size must be in 0.." + workingSize + " (the working size), "
+                    + "got " + patchSize);
         }
     }
 
-    /** The reference's defaults (its README's one-crop segmentation: n = 1, P = S). */
+    /** The reference's defaults (its README's one-crop segmentation: n = 1, P = S), from {@link SlimeOption}. */
     public static SlimeOptions defaults() {
-        return new SlimeOptions(512, DEFAULT_CROSS_LAYERS, DEFAULT_SELF_LAYERS, 5, 100, 100, 0.1, 0.005, 1.0, 100,
-                200, 0.2, 1, 0, true, 0.8, 42);
+        Map<SlimeOption, Object> values = new EnumMap<>(SlimeOption.class);
+        for (SlimeOption o : SlimeOption.values()) {
+            values.put(o, o.defaultValue());
+        }
+        return of(values);
+    }
+
+    /** These options with {@code option} set to {@code value} (any number type; checked). */
+    public SlimeOptions with(SlimeOption option, Object value) {
+        return with(Map.of(option, value));
+    }
+
+    /** These options with every given one changed at once (so that coupled bounds change together). */
+    public SlimeOptions with(Map<SlimeOption, ?> changes) {
+        Map<SlimeOption, Object> values = toMap();
+        changes.forEach((o, v) -> values.put(o, o.coerce(v)));
+        return of(values);
+    }
+
+    /** Every option's value, in the table's order. */
+    public Map<SlimeOption, Object> toMap() {
+        Map<SlimeOption, Object> values = new EnumMap<>(SlimeOption.class);
+        for (SlimeOption o : SlimeOption.values()) {
+            values.put(o, o.of(this));
+        }
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SlimeOptions of(Map<SlimeOption, Object> v) {
+        return new SlimeOptions((int) v.get(SlimeOption.WORKING_SIZE), (List<String>) v.get(SlimeOption.CROSS_LAYERS),
+                (List<String>) v.get(SlimeOption.SELF_LAYERS), (int) v.get(SlimeOption.TRAIN_T_MIN),
+                (int) v.get(SlimeOption.TRAIN_T_MAX), (int) v.get(SlimeOption.TEST_T),
+                (double) v.get(SlimeOption.LEARNING_RATE), (double) v.get(SlimeOption.SD_LOSS_COEF),
+                (double) v.get(SlimeOption.SELF_ATTENTION_LOSS_COEF), (double) v.get(SlimeOption.GUIDANCE_SCALE),
+                (int) v.get(SlimeOption.EPOCHS), (double) v.get(SlimeOption.PATCH_THRESHOLD),
+                (int) v.get(SlimeOption.PATCHES_PER_SIDE), (int) v.get(SlimeOption.PATCH_SIZE),
+                (boolean) v.get(SlimeOption.AUGMENT), (double) v.get(SlimeOption.MIN_CROP_RATIO),
+                (long) v.get(SlimeOption.SEED));
     }
 
     /** L = S / 8, the latent side. */
@@ -76,114 +111,5 @@ public record SlimeOptions(int workingSize, List<String> crossLayers, List<Strin
 
     public int effectivePatchSize() {
         return patchSize == 0 ? workingSize : patchSize;
-    }
-
-    public SlimeOptions withWorkingSize(int v) {
-        return new SlimeOptions(v, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withCrossLayers(List<String> v) {
-        return new SlimeOptions(workingSize, v, selfLayers, trainTMin, trainTMax, testT, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withSelfLayers(List<String> v) {
-        return new SlimeOptions(workingSize, crossLayers, v, trainTMin, trainTMax, testT, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withTrainTMin(int v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, v, trainTMax, testT, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withTrainTMax(int v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, v, testT, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    /** Both ends of the training step range at once (each wither alone may cross the other end). */
-    public SlimeOptions withTrainTRange(int min, int max) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, min, max, testT, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withTestT(int v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, v, learningRate, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withLearningRate(double v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, v, sdLossCoef,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withSdLossCoef(double v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate, v,
-                selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withSelfAttentionLossCoef(double v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, v, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, augment, minCropRatio,
-                seed);
-    }
-
-    public SlimeOptions withGuidanceScale(double v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, v, epochs, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withEpochs(int v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, v, patchThreshold, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withPatchThreshold(double v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, v, patchesPerSide, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withPatchesPerSide(int v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, v, patchSize, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withPatchSize(int v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, v, augment,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withAugment(boolean v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize, v,
-                minCropRatio, seed);
-    }
-
-    public SlimeOptions withMinCropRatio(double v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize,
-                augment, v, seed);
-    }
-
-    public SlimeOptions withSeed(long v) {
-        return new SlimeOptions(workingSize, crossLayers, selfLayers, trainTMin, trainTMax, testT, learningRate,
-                sdLossCoef, selfAttentionLossCoef, guidanceScale, epochs, patchThreshold, patchesPerSide, patchSize,
-                augment, minCropRatio, v);
     }
 }

@@ -1,5 +1,7 @@
 package org.slime4j.fiji.ij1;
 
+import static org.slime4j.core.slime.SlimeOption.*;
+
 import ij.IJ;
 import ij.Macro;
 import ij.Prefs;
@@ -148,11 +150,11 @@ public class SlimePlugin implements PlugIn {
         InputMapping mapping = Training.mapping(imp);
         List<Trainer.Pair> pairs = Training.pairs(imp, given.rois(), given.labels(), names, mapping);
         int epochs = Fields.integer(v, "epochs");
-        SlimeOptions o = SlimeOptions.defaults().withEpochs(epochs)
-                .withWorkingSize(Fields.integer(v, "working_size"))
-                .withLearningRate(Fields.decimal(v, "learning_rate"))
-                .withSeed(Fields.whole(v, "seed"))
-                .withAugment(Fields.flag(v, "augment"));
+        SlimeOptions o = SlimeOptions.defaults().with(EPOCHS, epochs)
+                .with(WORKING_SIZE, Fields.integer(v, "working_size"))
+                .with(LEARNING_RATE, Fields.decimal(v, "learning_rate"))
+                .with(SEED, Fields.whole(v, "seed"))
+                .with(AUGMENT, Fields.flag(v, "augment"));
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, Fields.flag(v, "validate"),
                 mapping, Fields.integer(v, "preview_every"), Fields.path(v, "continue_from"));
         remember("model", v.get("model"));
