@@ -28,7 +28,7 @@ import org.slime4j.core.Slime;
 import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.Samples;
 import org.slime4j.core.model.TinyModel;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.model.ModelFolder;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.Slime;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.InputMapping;

@@ -1,7 +1,7 @@
 package org.slime4j.cli;
 
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Precision;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Precision;
 import org.slime4j.io.FolderJob;
 import org.slime4j.io.Models;
 import picocli.CommandLine.ITypeConverter;

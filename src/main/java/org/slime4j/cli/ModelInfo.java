@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.config.UNetConfig;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Execution;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Execution;
 import org.slime4j.core.unet.AttentionCapture;
 
 /** {@code slime info}: what a model folder holds, and the time of one UNet pass. */

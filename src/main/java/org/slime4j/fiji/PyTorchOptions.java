@@ -1,16 +1,16 @@
 package org.slime4j.fiji;
 
-import org.slime4j.io.DjlContext;
+import org.slime4j.core.engine.DjlContext;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slime4j.core.config.Settings;
-import org.slime4j.core.model.EngineInfo;
-import org.slime4j.core.model.Engines;
-import org.slime4j.core.model.TorchBuild;
-import org.slime4j.core.model.TorchDownload;
+import org.slime4j.core.engine.EngineInfo;
+import org.slime4j.core.engine.Engines;
+import org.slime4j.core.engine.TorchBuild;
+import org.slime4j.core.engine.TorchDownload;
 
 /**
  * SLiMe Options (the SciJava command and the ImageJ 1.x plugin alike): saves the PyTorch build for Fiji, headless

@@ -1,8 +1,8 @@
 package org.slime4j.fiji;
 
 import org.scijava.plugin.Parameter;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Execution;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.io.Sessions;
 

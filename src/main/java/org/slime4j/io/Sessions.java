@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slime4j.core.Slime;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Engines;
-import org.slime4j.core.model.Execution;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Engines;
+import org.slime4j.core.engine.Execution;
+import org.slime4j.core.engine.DjlContext;
 
 /**
  * Keeps the last opened base model, so that a macro or a folder of calls does not reload gigabytes of weights each

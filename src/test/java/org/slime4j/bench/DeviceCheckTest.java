@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.TinyModel;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 
 /** The GPU check's dry run: the CPU against itself gives every check, each exactly equal; a difference fails. */
 class DeviceCheckTest {

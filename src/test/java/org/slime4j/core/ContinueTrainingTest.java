@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.slime.InputMapping;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.Continuation;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.model.ModelFolder;
 import org.slime4j.core.weights.DType;
 import org.slime4j.core.weights.ModelFormatException;

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.unet.CapturedScores;
 import org.slime4j.core.vae.AutoencoderKL;
 import org.slime4j.core.weights.SafeTensors;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
 import org.slime4j.core.weights.DType;

@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.Segmenter;
 import org.slime4j.core.slime.Trace;

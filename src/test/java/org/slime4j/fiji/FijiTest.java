@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import java.util.Map;
-import org.slime4j.core.model.Execution;
+import org.slime4j.core.engine.Execution;
 import org.slime4j.io.FolderJob;
 import org.slime4j.io.Images;
 import org.slime4j.io.Sessions;
@@ -35,7 +35,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.slime4j.core.model.TinyModel;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.LearnedParts;
 
 /** The Fiji entry points on a tiny random model with Stable Diffusion's layout: commands, folder jobs, CLI, macro. */

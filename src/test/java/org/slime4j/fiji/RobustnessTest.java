@@ -26,7 +26,7 @@ import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.Samples;
 import org.slime4j.core.Slime;
 import org.slime4j.core.model.TinyModel;
-import org.slime4j.core.model.DeviceChoice;
+import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.RgbImage;
 import org.slime4j.core.slime.SlimeOptions;

@@ -82,10 +82,10 @@ class FolderJobTest {
 
     @Test
     void slurmCpusPerTaskSetsTheThreadsUnlessSlimeThreadsDoes() {
-        assertEquals("3", org.slime4j.core.model.EnginesAccess.threads(Map.of("SLURM_CPUS_PER_TASK", "3")));
-        assertEquals("2", org.slime4j.core.model.EnginesAccess.threads(
+        assertEquals("3", org.slime4j.core.engine.EnginesAccess.threads(Map.of("SLURM_CPUS_PER_TASK", "3")));
+        assertEquals("2", org.slime4j.core.engine.EnginesAccess.threads(
                 Map.of("SLURM_CPUS_PER_TASK", "3", "SLIME_THREADS", "2")));
-        assertEquals(null, org.slime4j.core.model.EnginesAccess.threads(Map.of()));
+        assertEquals(null, org.slime4j.core.engine.EnginesAccess.threads(Map.of()));
     }
 
     private static Map<String, String> env(int task, int min, int max, int step, int count) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.model.TinyModel;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Execution;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Execution;
 
 /** The JVM's kept model: reused while the request is the same, never closed under a user still holding it. */
 class SessionsTest {

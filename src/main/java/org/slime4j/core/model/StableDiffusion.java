@@ -18,6 +18,9 @@ import org.slime4j.core.unet.UNet2DConditionModel;
 import org.slime4j.core.vae.AutoencoderKL;
 import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.WeightStore;
+import org.slime4j.core.engine.Engines;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Execution;
 
 /**
  * The parts of Stable Diffusion that SLiMe uses, loaded from one model folder onto one device: tokenizer, CLIP text

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.weights.Owned;
-import org.slime4j.core.model.Engines;
+import org.slime4j.core.engine.Engines;
 import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.unet.CapturedScores;
 
@@ -20,7 +20,7 @@ import org.slime4j.core.unet.CapturedScores;
  * zeroed where not above its mean, WAS maps are resized to the crop's output size, rescaled to the part's [min, max]
  * and accumulated; labels are the argmax of the accumulated maps over their counts. No gradients.
  *
- * <p>Crops go through the VAE and the UNet {@link org.slime4j.core.model.Execution#cropsPerPass()} at a time, drawing
+ * <p>Crops go through the VAE and the UNet {@link org.slime4j.core.engine.Execution#cropsPerPass()} at a time, drawing
  * their noise in the order of one at a time. Holds the vectors [K-1, D] on the device, owned by whoever made it.
  */
 public final class Segmenter {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.weights.Owned;
 import org.slime4j.core.model.StableDiffusion;
-import org.slime4j.core.model.Engines;
+import org.slime4j.core.engine.Engines;
 import org.slime4j.core.nn.Nn;
 import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;

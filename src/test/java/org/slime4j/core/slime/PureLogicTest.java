@@ -11,8 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Engines;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Engines;
 
 /** The arithmetic that needs no model: tile origins, crop origins, mean IoU, bilinear indices, input mapping, tiling. */
 class PureLogicTest {

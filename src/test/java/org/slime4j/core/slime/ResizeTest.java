@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
-import org.slime4j.core.model.DeviceChoice;
-import org.slime4j.core.model.Engines;
+import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.engine.Engines;
 
 /** {@link Resize}: PyTorch's numbers, and its result always belongs to the manager it is given. */
 class ResizeTest {

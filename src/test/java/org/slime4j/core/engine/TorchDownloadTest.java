@@ -1,4 +1,4 @@
-package org.slime4j.core.model;
+package org.slime4j.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

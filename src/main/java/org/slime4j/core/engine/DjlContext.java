@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.core.engine;
 
 /**
  * DJL finds its engine through the thread's context class loader in a static initializer; inside Fiji that loader

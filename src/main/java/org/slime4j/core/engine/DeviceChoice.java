@@ -1,4 +1,4 @@
-package org.slime4j.core.model;
+package org.slime4j.core.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package org.slime4j.core.model;
+package org.slime4j.core.engine;
 
 import com.sun.jna.Library;
 import ai.djl.pytorch.jni.LibUtils;

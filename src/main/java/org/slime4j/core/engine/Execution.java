@@ -1,9 +1,9 @@
-package org.slime4j.core.model;
+package org.slime4j.core.engine;
 
 import java.util.Map;
 
 /**
- * How a base model runs, fixed when it is opened ({@link StableDiffusion#load(java.nio.file.Path, Execution)}):
+ * How a base model runs, fixed when it is opened ({@code StableDiffusion.load(path, execution)}):
  * none of these change a result, only where and how fast it is computed and how much memory it takes.
  *
  * @param device         where the weights live and the arithmetic runs
