@@ -16,7 +16,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.io.Training;
 import org.slime4j.core.model.TinyModel;

@@ -5,7 +5,7 @@ import static org.slime4j.core.slime.SlimeOption.*;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.LearnedParts;

@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.hub.HubCache;
 import org.slime4j.core.hub.HubDownloader;
 import org.slime4j.core.engine.DeviceChoice;

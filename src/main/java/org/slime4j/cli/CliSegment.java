@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.Engines;
 import org.slime4j.core.engine.Precision;
 import org.slime4j.core.slime.LearnedParts;

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.io.RoiMasks;
 import org.slime4j.io.Training;

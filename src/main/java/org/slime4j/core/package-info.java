@@ -1,6 +1,10 @@
 /**
- * The one facade every front end calls ({@link org.slime4j.core.Slime}) over Stable Diffusion in Java on DJL
- * ({@link org.slime4j.core.model.StableDiffusion}). Imports nothing from ImageJ.
+ * SLiMe over Stable Diffusion in Java on DJL, imported by every front end and importing nothing from ImageJ: the
+ * facade {@link org.slime4j.core.slime.Slime} and SLiMe itself in {@code core.slime}, the model in {@code core.model}
+ * ({@link org.slime4j.core.model.StableDiffusion}) with one package per block family ({@code clip}, {@code vae},
+ * {@code unet}, {@code schedule}, {@code nn}), weights and configs in {@code weights} and {@code config}, the
+ * PyTorch engine in {@code engine}, the Hugging Face cache in {@code hub}. This package holds no class: it states
+ * the memory policy that all of them follow.
  *
  * <h2>Memory policy</h2>
  * Native memory is the scarce resource (an SD-2.1 UNet is 3.5 GB, one 64×64 attention layer 335 MB of scores), and

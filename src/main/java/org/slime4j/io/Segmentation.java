@@ -5,7 +5,7 @@ import ij.ImageStack;
 import ij.process.FloatProcessor;
 import java.util.ArrayList;
 import java.util.List;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.Segmented;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Tiling;

@@ -3,7 +3,7 @@ package org.slime4j.io;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.engine.Engines;
 import org.slime4j.core.engine.Execution;

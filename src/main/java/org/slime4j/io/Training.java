@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LabelImage;

@@ -17,6 +17,7 @@ import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.core.model.TinyModel;
+import org.slime4j.core.slime.Slime;
 
 /**
  * Training continued from a {@code .slime} file: its last state for M more epochs equals N+M epochs in one go

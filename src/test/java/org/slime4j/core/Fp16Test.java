@@ -24,6 +24,7 @@ import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.core.unet.CapturedScores;
 import org.slime4j.core.model.TinyModel;
+import org.slime4j.core.slime.Slime;
 
 /**
  * The fp16 path (meant for GPU segmentation) run on the CPU: the UNet in half precision with norms and softmax in

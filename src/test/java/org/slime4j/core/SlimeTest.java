@@ -34,6 +34,7 @@ import org.slime4j.core.slime.Trainer;
 import org.slime4j.core.weights.DType;
 import org.slime4j.core.weights.ModelFormatException;
 import org.slime4j.core.model.TinyModel;
+import org.slime4j.core.slime.Slime;
 
 /** The facade on a tiny random model: training, files, segmentation, tiling, inputs, cancel. Fresh-clone test. */
 class SlimeTest {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.Samples;
-import org.slime4j.core.Slime;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.LearnedParts;

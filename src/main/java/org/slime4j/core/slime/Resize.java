@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * interpolation matrices (DJL's own resize antialiases when shrinking). Exact PyTorch source-index arithmetic in fp32;
  * differentiable; the identity when the size does not change.
  */
-public final class Resize {
+final class Resize {
     private Resize() {
     }
 

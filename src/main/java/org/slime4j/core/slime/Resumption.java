@@ -22,7 +22,7 @@ import org.slime4j.core.model.ModelIdentity;
  * @param lineage the rounds so far, the parent's included
  * @param parent  the parent file's SHA-256
  */
-public record Resumption(Trainer.State state, Randomness.Seeded random, List<Continuation.Round> lineage,
+record Resumption(Trainer.State state, Randomness.Seeded random, List<Continuation.Round> lineage,
                          String parent) {
     /**
      * @param file    the parent {@code .slime} file

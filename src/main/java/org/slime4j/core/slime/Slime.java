@@ -1,4 +1,4 @@
-package org.slime4j.core;
+package org.slime4j.core.slime;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
