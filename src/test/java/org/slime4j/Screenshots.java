@@ -18,16 +18,16 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.Execution;
-import org.slime4j.io.Training;
+import org.slime4j.jobs.Training;
 import org.slime4j.core.model.TinyModel;
 import java.util.List;
 import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.io.RoiMasks;
-import org.slime4j.fiji.Workflows;
-import org.slime4j.fiji.ij1.SlimePlugin;
+import org.slime4j.imagej.RoiMasks;
+import org.slime4j.imagej.Workflows;
+import org.slime4j.ij1.SlimePlugin;
 
 /**
  * The README's screenshots, taken from a real ImageJ 1.x window on a display (run under Xvfb by

@@ -1,5 +1,6 @@
 package org.slime4j;
 
+import org.slime4j.imagej.ImageFiles;
 import static org.slime4j.core.slime.SlimeOption.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,8 +40,8 @@ import org.slime4j.core.weights.RawSafeTensors;
 import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.SafeTensorsWriter;
 import org.slime4j.core.weights.TensorInfo;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.RoiMasks;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.imagej.RoiMasks;
 
 /**
  * Every row of the README's Troubleshooting table, triggered for real: the message must contain what the README
@@ -213,7 +214,7 @@ class TroubleshootingTest {
         });
         t.put("shard out of range", () -> FolderJob.Shard.parse("5/4"));
         t.put("learned-parts file missing", () -> LearnedParts.load(tmp.resolve("missing.slime")));
-        t.put("output folder missing", () -> FolderJob.writeAtomically(new ij.ImagePlus("x",
+        t.put("output folder missing", () -> ImageFiles.writeAtomically(new ij.ImagePlus("x",
                 new ij.process.ShortProcessor(4, 4)), tmp.resolve("no-such-folder/x_labels.tif")));
         t.put("the image given as its label image", () -> {
             ByteProcessor ip = new ByteProcessor(4, 4);

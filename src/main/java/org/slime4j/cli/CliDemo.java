@@ -1,5 +1,6 @@
 package org.slime4j.cli;
 
+import org.slime4j.imagej.ImageFiles;
 import static org.slime4j.core.slime.SlimeOption.*;
 
 import ij.ImagePlus;
@@ -22,12 +23,12 @@ import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trained;
-import org.slime4j.io.Evaluate;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.RoiMasks;
-import org.slime4j.io.Segmentation;
-import org.slime4j.io.Sessions;
-import org.slime4j.io.Training;
+import org.slime4j.imagej.Evaluate;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.imagej.RoiMasks;
+import org.slime4j.imagej.Segmentation;
+import org.slime4j.jobs.Sessions;
+import org.slime4j.jobs.Training;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,9 +107,9 @@ final class CliDemo implements Callable<Integer> {
         try (Sessions.Lease lease = Sessions.open(base, Execution.on(device), System.err::println)) {
             r = Segmentation.segment(lease.slime(), trained.parts(), image, true, Tiling.squeeze(), 0, true);
         }
-        FolderJob.writeAtomically(r.confidence(), FolderJob.confidenceFor(labels));
-        FolderJob.writeAtomically(r.labels(), labels);
-        System.out.println("wrote " + labels + " and " + FolderJob.confidenceFor(labels).getFileName());
+        ImageFiles.writeAtomically(r.confidence(), ImageFiles.confidenceFor(labels));
+        ImageFiles.writeAtomically(r.labels(), labels);
+        System.out.println("wrote " + labels + " and " + ImageFiles.confidenceFor(labels).getFileName());
         Map<String, Evaluation> e = Evaluate.run(labels, sample.resolve("cell-labels.png"));
         System.out.printf("evaluated against sample-data/cell-labels.png (drawn by hand): mean IoU %.3f (all "
                 + "background would score %.3f)%n", e.get("all").meanIou(), e.get("all").backgroundMeanIou());

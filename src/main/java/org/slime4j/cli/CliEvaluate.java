@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slime4j.core.slime.Evaluation;
-import org.slime4j.io.Evaluate;
+import org.slime4j.imagej.Evaluate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -5,7 +5,8 @@ import ij.gui.Roi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.slime4j.io.Annotations;
+import org.slime4j.imagej.Annotations;
+import org.slime4j.imagej.ImageFiles;
 
 /** The CLI's image and ROI files, read with ImageJ, each failure naming the file and the option. */
 final class CliIo {
@@ -17,7 +18,7 @@ final class CliIo {
             throw new IOException(option + " " + file + " does not exist" + (Files.isDirectory(file)
                     ? " as a file (it is a folder)." : "."));
         }
-        ImagePlus imp = org.slime4j.io.FolderJob.openQuietly(file);
+        ImagePlus imp = ImageFiles.openQuietly(file);
         if (imp == null) {
             throw new IOException(option + " " + file + " is not an image ImageJ can open (TIFF, PNG, JPEG, ...).");
         }

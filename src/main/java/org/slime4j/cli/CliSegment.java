@@ -1,21 +1,22 @@
 package org.slime4j.cli;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.Engines;
 import org.slime4j.core.engine.Precision;
 import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.Tiling;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.Segmentation;
-import org.slime4j.io.Sessions;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Segmentation;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.jobs.Sessions;
 
 /** {@code slime segment}: one image, or a folder (resumable, shardable), into 16-bit label TIFFs. */
 @Command(name = "segment", mixinStandardHelpOptions = true, sortOptions = false,
@@ -102,14 +103,14 @@ final class CliSegment implements Callable<Integer> {
             Files.deleteIfExists(output);
         }
         if (confidence) {
-            Path map = FolderJob.confidenceFor(output);
+            Path map = ImageFiles.confidenceFor(output);
             if (overwrite) {
                 Files.deleteIfExists(map);
             }
-            FolderJob.writeAtomically(r.confidence(), map);
+            ImageFiles.writeAtomically(r.confidence(), map);
             System.out.println("wrote " + map);
         }
-        FolderJob.writeAtomically(r.labels(), output);
+        ImageFiles.writeAtomically(r.labels(), output);
         System.out.println("wrote " + output + " (" + parts.partNames() + ")");
         return 0;
     }

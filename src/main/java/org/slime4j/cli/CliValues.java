@@ -2,8 +2,8 @@ package org.slime4j.cli;
 
 import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.engine.Precision;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.Models;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.jobs.Models;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -16,7 +16,7 @@ import org.slime4j.core.engine.Execution;
 import org.slime4j.core.engine.EngineInfo;
 import org.slime4j.core.engine.Engines;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.io.Sessions;
+import org.slime4j.jobs.Sessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

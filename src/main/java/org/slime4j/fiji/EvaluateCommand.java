@@ -1,12 +1,13 @@
 package org.slime4j.fiji;
 
-import org.slime4j.io.Evaluate;
+import org.slime4j.imagej.Evaluate;
 import java.io.File;
 import java.util.Map;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.Evaluation;
+import org.slime4j.imagej.EvaluationTable;
 
 /**
  * Plugins › SLiMe › SLiMe Evaluate: label images against ground truth (two files or two folders paired by name):

@@ -4,6 +4,7 @@ import ij.ImagePlus;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.slime4j.imagej.LabelsToRois;
 
 /**
  * Plugins › SLiMe › SLiMe Labels to ROIs: the current label image's regions as named ROIs in the ROI Manager (one

@@ -13,6 +13,7 @@ import org.scijava.module.process.AbstractPreprocessorPlugin;
 import org.scijava.module.process.PreprocessorPlugin;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.Service;
+import org.slime4j.imagej.MacroOptions;
 
 /**
  * Reads the options of a macro's {@code run("SLiMe ...", options)} for SLiMe's SciJava commands as {@link

@@ -1,6 +1,6 @@
 package org.slime4j.fiji;
 
-import org.slime4j.io.Models;
+import org.slime4j.jobs.Models;
 import org.scijava.plugin.Parameter;
 
 /** What every SLiMe command shares: the base model field, which proposes a model found in the Hugging Face cache. */

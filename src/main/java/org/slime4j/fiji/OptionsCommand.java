@@ -3,6 +3,7 @@ package org.slime4j.fiji;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.slime4j.jobs.PyTorchOptions;
 
 /**
  * Plugins › SLiMe › SLiMe Options: the PyTorch build (auto, bundled, or a libtorch folder such as a pip-installed

@@ -10,10 +10,11 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.Models;
-import org.slime4j.io.Segmentation;
-import org.slime4j.io.Sessions;
+import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Segmentation;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.jobs.Models;
+import org.slime4j.jobs.Sessions;
 
 /**
  * Plugins › SLiMe › SLiMe Segment: a 16-bit label image of the current image or stack, shown (the active image
@@ -84,8 +85,8 @@ public class SegmentCommand extends SegmentingCommand {
     /** The labels as {@code target}, the confidence map (if any) beside it, each replaced atomically. */
     private static void save(Segmentation.Result r, Path target) throws IOException {
         if (r.confidence() != null) {
-            FolderJob.writeAtomically(r.confidence(), FolderJob.confidenceFor(target));
+            ImageFiles.writeAtomically(r.confidence(), ImageFiles.confidenceFor(target));
         }
-        FolderJob.writeAtomically(r.labels(), target);
+        ImageFiles.writeAtomically(r.labels(), target);
     }
 }

@@ -6,9 +6,9 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.Models;
-import org.slime4j.io.Sessions;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.jobs.Models;
+import org.slime4j.jobs.Sessions;
 
 /** Plugins › SLiMe › SLiMe Segment Folder: every matching image of a folder, resumable and shardable. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment Folder", label = "SLiMe Segment Folder")

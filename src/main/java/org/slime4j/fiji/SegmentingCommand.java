@@ -4,7 +4,7 @@ import org.scijava.plugin.Parameter;
 import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.Tiling;
-import org.slime4j.io.Sessions;
+import org.slime4j.jobs.Sessions;
 
 /** What the segmenting commands share: tiling, seed, device. */
 abstract class SegmentingCommand extends ModelCommand {

@@ -15,11 +15,12 @@ import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.io.Annotations;
-import org.slime4j.io.Models;
-import org.slime4j.io.RoiMasks;
-import org.slime4j.io.Sessions;
-import org.slime4j.io.Training;
+import org.slime4j.imagej.Annotations;
+import org.slime4j.jobs.Models;
+import org.slime4j.imagej.RoiMasks;
+import org.slime4j.jobs.Sessions;
+import org.slime4j.jobs.Training;
+import org.slime4j.imagej.Workflows;
 
 /**
  * Plugins › SLiMe › SLiMe Train: learn parts on the current image from its ROIs (ROI Manager, overlay, or an ROI-set

@@ -1,5 +1,5 @@
 /**
- * The Fiji side: SciJava commands (Plugins › SLiMe) and what needs a window (ROIs from the ROI Manager, the live
- * preview, result tables); thin shells over {@link org.slime4j.io} and {@link org.slime4j.core.slime.Slime}.
+ * Fiji's SciJava commands (Plugins › SLiMe), how they read a macro's options ({@link org.slime4j.fiji.MacroInputs})
+ * and how they fail ({@link org.slime4j.fiji.SlimeCommand}); thin shells over {@code jobs} and {@code imagej}.
  */
 package org.slime4j.fiji;

@@ -143,7 +143,7 @@ class HubDownloaderTest {
         assertArrayEquals(data, Files.readAllBytes(unet));
         assertEquals(Set.of("null"), cdnAuthorization, "the token goes to the hub only");
         assertEquals(snapshot, new HubCache(tmp.resolve("cache")).require("org/tiny@main"));
-        assertEquals(java.util.List.of("org/tiny"), org.slime4j.io.Models.cachedModels(
+        assertEquals(java.util.List.of("org/tiny"), org.slime4j.jobs.Models.cachedModels(
                 new HubCache(tmp.resolve("cache"))), "what the Fiji commands offer");
         try (StableDiffusion sd = StableDiffusion.load(snapshot, DeviceChoice.CPU)) {
             assertEquals(2, sd.unet().config().blockOutChannels().length);

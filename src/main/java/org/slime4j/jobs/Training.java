@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.jobs;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
@@ -17,6 +17,8 @@ import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
+import org.slime4j.imagej.Images;
+import org.slime4j.imagej.RoiMasks;
 
 /**
  * Training from ImageJ images, shared by the SciJava commands, the ImageJ 1.x plugin and the CLI: annotations to

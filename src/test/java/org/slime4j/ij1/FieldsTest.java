@@ -1,4 +1,4 @@
-package org.slime4j.fiji.ij1;
+package org.slime4j.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

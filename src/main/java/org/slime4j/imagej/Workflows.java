@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.imagej;
 
 import ij.ImagePlus;
 import ij.gui.Overlay;
@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.slime4j.core.slime.LabelImage;
-import org.slime4j.io.Annotations;
-import org.slime4j.io.Images;
-import org.slime4j.io.RoiMasks;
 
 /**
  * What the Fiji front ends (the SciJava commands and the ImageJ 1.x plugin) share beyond the headless I/O: the

@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
-package org.slime4j.io;
+package org.slime4j.jobs;
 
+import org.slime4j.imagej.ImageFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,7 +76,7 @@ class FolderJobTest {
         Path target = tmp.resolve("img_labels.tif");
         Path stale = Files.writeString(tmp.resolve(".img_labels.tif.4242.tmp"), "half");
         Path other = Files.writeString(tmp.resolve(".other_labels.tif.4242.tmp"), "another shard's");
-        FolderJob.deleteStaleTemporaries(target);
+        ImageFiles.deleteStaleTemporaries(target);
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(other), "only the target's own temporaries");
     }

@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.jobs;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.Tiling;
+import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Segmentation;
 
 /**
  * Segments every image of a folder that matches a glob, in name order, into {@code <name>_labels.tif} in the output
@@ -151,13 +153,6 @@ public final class FolderJob {
         return mine;
     }
 
-    /** {@code x_labels.tif} -> {@code x_confidence.tif}; else {@code x.tif} -> {@code x_confidence.tif}. */
-    public static Path confidenceFor(Path labels) {
-        String name = labels.getFileName().toString().replaceFirst("\\.tiff?$", "");
-        return labels.resolveSibling((name.endsWith("_labels") ? name.substring(0, name.length() - 7) : name)
-                + "_confidence.tif");
-    }
-
     public static Path outputFor(Path input, Path outFolder) {
         String name = input.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -195,7 +190,7 @@ public final class FolderJob {
             }
             Path file = files.get(i);
             Path target = outputFor(file, out);
-            deleteStaleTemporaries(target);
+            ImageFiles.deleteStaleTemporaries(target);
             if (Files.exists(target)) {
                 skipped++;
                 log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + ": skipped, "
@@ -203,18 +198,18 @@ public final class FolderJob {
                 continue;
             }
             try {
-                ImagePlus imp = openQuietly(file);
+                ImagePlus imp = ImageFiles.openQuietly(file);
                 if (imp == null) {
                     throw new IOException("not an image ImageJ can open");
                 }
                 Segmentation.Result r = Segmentation.segment(slime, parts, imp, true, tiling, seed, confidence);
                 if (confidence) {                                        // the labels last: they mark a file done
-                    Path map = confidenceFor(target);
-                    deleteStaleTemporaries(map);
+                    Path map = ImageFiles.confidenceFor(target);
+                    ImageFiles.deleteStaleTemporaries(map);
                     Files.deleteIfExists(map);
-                    writeAtomically(r.confidence(), map);
+                    ImageFiles.writeAtomically(r.confidence(), map);
                 }
-                writeAtomically(r.labels(), target);
+                ImageFiles.writeAtomically(r.labels(), target);
                 written++;
                 log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + " -> " + target.getFileName());
             } catch (Exception e) {
@@ -225,59 +220,4 @@ public final class FolderJob {
         return new Summary(files.size(), written, skipped, failures);
     }
 
-    /**
-     * Opens an image with ImageJ without any dialog (a batch run must never wait for a click): null when ImageJ
-     * cannot read it.
-     */
-    public static ImagePlus openQuietly(Path file) {
-        Opener opener = new Opener();
-        opener.setSilentMode(true);
-        if (opener.getFileType(file.toString()) == Opener.UNKNOWN) {
-            return null;                   // ImageJ's error for these aborts a running macro with a modal dialog
-        }
-        boolean redirect = IJ.redirectingErrorMessages();
-        IJ.redirectErrorMessages(true);
-        try {
-            return opener.openImage(file.toString());
-        } finally {
-            IJ.redirectErrorMessages(redirect);
-        }
-    }
-
-    /** Saves as TIFF beside the target under a hidden temporary name, then renames it into place. */
-    public static void writeAtomically(ImagePlus imp, Path target) throws IOException {
-        Path folder = target.toAbsolutePath().getParent();
-        if (!Files.isDirectory(folder)) {
-            throw new IOException("Output folder " + folder + " does not exist: create it, or choose another output.");
-        }
-        Path tmp = target.resolveSibling(TEMPORARY_PREFIX + target.getFileName() + "." + ProcessHandle.current().pid()
-                + ".tmp");
-        try {
-            boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(tmp.toString())
-                    : new FileSaver(imp).saveAsTiff(tmp.toString());
-            if (!ok) {
-                throw new IOException("could not write " + tmp);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static final String TEMPORARY_PREFIX = ".";
-
-    /**
-     * Deletes what a killed run left of {@code target}: its hidden temporary files. Each target belongs to one shard,
-     * so no other task of the array writes it; a task killed by {@code scancel} or a time limit (SIGKILL after
-     * SLURM's grace period) leaves such a file, and the rerun of its shard removes it before doing the target again.
-     */
-    static void deleteStaleTemporaries(Path target) throws IOException {
-        String prefix = TEMPORARY_PREFIX + target.getFileName() + ".";
-        try (Stream<Path> s = Files.list(target.getParent())) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)
-                    && p.getFileName().toString().endsWith(".tmp")).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package org.slime4j.fiji.ij1;
+package org.slime4j.ij1;
 
 import ij.Macro;
 import ij.gui.GenericDialog;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slime4j.fiji.MacroOptions;
+import org.slime4j.imagej.MacroOptions;
 
 /**
  * The ImageJ 1.x side of a command's parameters: the macro options alone when a macro runs the command (read as

@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.imagej;
 
 import java.util.ArrayList;
 import java.util.Collection;

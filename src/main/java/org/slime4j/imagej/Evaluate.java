@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.imagej;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
@@ -135,7 +135,7 @@ public final class Evaluate {
     }
 
     private static ImagePlus open(Path file) throws IOException {
-        ImagePlus imp = Files.isRegularFile(file) ? FolderJob.openQuietly(file) : null;
+        ImagePlus imp = Files.isRegularFile(file) ? ImageFiles.openQuietly(file) : null;
         if (imp == null) {
             throw new IOException("Label image " + file + (Files.exists(file) ? " cannot be opened by ImageJ."
                     : " does not exist."));

@@ -1,6 +1,5 @@
-package org.slime4j.fiji;
+package org.slime4j.imagej;
 
-import org.slime4j.io.Evaluate;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.plugin.filter.ThresholdToSelection;

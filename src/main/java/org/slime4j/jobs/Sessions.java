@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.jobs;
 
 import java.io.IOException;
 import java.nio.file.Path;

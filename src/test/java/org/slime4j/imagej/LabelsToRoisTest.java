@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ij.gui.Roi;
 import ij.process.ShortProcessor;
 import java.util.List;
-import org.slime4j.io.Images;
-import org.slime4j.io.RoiMasks;
-import org.slime4j.io.Evaluate;
 import org.junit.jupiter.api.Test;
+import org.slime4j.fiji.LabelsToRoisCommand;
 
 /** Labels to ROIs and back: the mask equals the label image, holes and touching regions included. */
 class LabelsToRoisTest {

@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.imagej;
 
 import ij.ImagePlus;
 import ij.ImageStack;

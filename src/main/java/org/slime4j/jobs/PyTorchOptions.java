@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.jobs;
 
 import org.slime4j.core.engine.DjlContext;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.slime4j.fiji;
+package org.slime4j.imagej;
 
 import ij.measure.ResultsTable;
 import java.util.Map;

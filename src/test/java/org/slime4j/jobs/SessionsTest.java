@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package org.slime4j.fiji.ij1;
+package org.slime4j.ij1;
 
+import org.slime4j.imagej.ImageFiles;
 import static org.slime4j.core.slime.SlimeOption.*;
 
 import ij.IJ;
@@ -21,15 +22,15 @@ import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.fiji.PyTorchOptions;
-import org.slime4j.fiji.Workflows;
-import org.slime4j.io.Annotations;
-import org.slime4j.io.FolderJob;
-import org.slime4j.io.Models;
-import org.slime4j.io.RoiMasks;
-import org.slime4j.io.Segmentation;
-import org.slime4j.io.Sessions;
-import org.slime4j.io.Training;
+import org.slime4j.jobs.PyTorchOptions;
+import org.slime4j.imagej.Workflows;
+import org.slime4j.imagej.Annotations;
+import org.slime4j.jobs.FolderJob;
+import org.slime4j.jobs.Models;
+import org.slime4j.imagej.RoiMasks;
+import org.slime4j.imagej.Segmentation;
+import org.slime4j.jobs.Sessions;
+import org.slime4j.jobs.Training;
 
 /**
  * SLiMe Train / Segment / Segment Folder for plain ImageJ 1.x and its macro language (registered by the jar's
@@ -58,7 +59,7 @@ public class SlimePlugin implements PlugIn {
                 case "rois" -> {
                     Map<String, String> v = new Fields().flag("all_slices", false).ask("SLiMe Labels to ROIs");
                     if (v != null) {
-                        int n = org.slime4j.fiji.LabelsToRois.toRoiManager(IJ.getImage(),
+                        int n = org.slime4j.imagej.LabelsToRois.toRoiManager(IJ.getImage(),
                                 Fields.flag(v, "all_slices"));
                         IJ.log("SLiMe Labels to ROIs: " + n + " ROIs, named after their parts");
                     }
@@ -216,9 +217,9 @@ public class SlimePlugin implements PlugIn {
         }
         if (output != null) {
             if (r.confidence() != null) {
-                FolderJob.writeAtomically(r.confidence(), FolderJob.confidenceFor(output));
+                ImageFiles.writeAtomically(r.confidence(), ImageFiles.confidenceFor(output));
             }
-            FolderJob.writeAtomically(r.labels(), output);
+            ImageFiles.writeAtomically(r.labels(), output);
         }
         if (r.confidence() != null) {
             r.confidence().show();
@@ -258,11 +259,11 @@ public class SlimePlugin implements PlugIn {
         if (v == null) {
             return;
         }
-        Map<String, org.slime4j.core.slime.Evaluation> results = org.slime4j.io.Evaluate.run(
+        Map<String, org.slime4j.core.slime.Evaluation> results = org.slime4j.imagej.Evaluate.run(
                 Path.of(v.get("labels")), Path.of(v.get("ground_truth")));
-        org.slime4j.fiji.EvaluationTable.show(results);
+        org.slime4j.imagej.EvaluationTable.show(results);
         if (!v.get("csv").isBlank()) {
-            org.slime4j.io.Evaluate.writeCsv(results, Path.of(v.get("csv")));
+            org.slime4j.imagej.Evaluate.writeCsv(results, Path.of(v.get("csv")));
         }
         var all = results.get("all");
         IJ.log(String.format("SLiMe Evaluate: mean IoU %.3f (all background would score %.3f)", all.meanIou(),

@@ -1,4 +1,4 @@
-package org.slime4j.io;
+package org.slime4j.imagej;
 
 import ij.ImagePlus;
 import ij.WindowManager;
@@ -101,7 +101,7 @@ public final class Annotations {
         if (!Files.isRegularFile(file)) {
             throw new IOException("Label image " + titleOrFile + " is neither an open image's title nor a file.");
         }
-        ImagePlus imp = FolderJob.openQuietly(file);
+        ImagePlus imp = ImageFiles.openQuietly(file);
         if (imp == null) {
             throw new IOException("Label image " + file + " is not an image ImageJ can open (TIFF, PNG, ...).");
         }
