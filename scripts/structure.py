@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Structure report of src/main/java: which package imports which, cycles, the longest files and methods.
+"""Structure report of src/main/java: which package imports which, cycles, the longest files and methods
+(signatures over several lines included).
 
 Usage: python3 scripts/structure.py [SRC_ROOT]   (default src/main/java)
 """
@@ -67,21 +68,28 @@ print("\n## Longest files (lines)")
 for p in sorted(files, key=lambda p: -files[p].count("\n"))[:5]:
     print(f"- {files[p].count(chr(10))} {os.path.relpath(p, root)}")
 
-method = re.compile(r"^(\s+)(?:(?:public|private|protected|static|final|synchronized|default)\s+)*"
-                    r"(?:<[^>]+>\s+)?[\w.<>\[\], ?]+\s+(\w+)\s*\([^;{]*\)\s*(?:throws [\w., ]+)?\{\s*$")
+# a method's signature may span lines: its start (modifiers, type, name, '('), then up to its '{'
+start = re.compile(r"^(\s+)(?:(?:public|private|protected|static|final|synchronized|default|abstract)\s+)*"
+                   r"(?:<[^>]+>\s+)?[\w.<>\[\], ?]+\s+(\w+)\s*\(")
 methods = []
 for p, t in files.items():
     lines = t.split("\n")
     for i, line in enumerate(lines):
-        m = method.match(line)
-        if not m or m.group(2) in ("if", "for", "while", "switch", "catch", "try", "synchronized") \
-                or re.search(r"\b(record|class|interface|enum|new)\s", line):
+        m = start.match(line)
+        if not m or m.group(2) in ("if", "for", "while", "switch", "catch", "try", "synchronized", "return", "new") \
+                or re.search(r"\b(record|class|interface|enum|new|return)\s", line) or "=" in line.split("(")[0]:
+            continue
+        end = i
+        while end < len(lines) and not lines[end].rstrip().endswith("{") and ";" not in lines[end] \
+                and end - i < 8:
+            end += 1
+        if end >= len(lines) or not lines[end].rstrip().endswith("{") or ";" in "".join(lines[i:end + 1]):
             continue
         indent = m.group(1)
-        for j in range(i + 1, len(lines)):
+        for j in range(end + 1, len(lines)):
             if lines[j].startswith(indent + "}"):
                 methods.append((j - i + 1, os.path.relpath(p, root), m.group(2)))
                 break
 print("\n## Longest methods (lines, with signature and braces)")
-for n, p, name in sorted(methods, reverse=True)[:5]:
+for n, p, name in sorted(methods, reverse=True)[:12]:
     print(f"- {n} {p}#{name}")

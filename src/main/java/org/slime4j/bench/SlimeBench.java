@@ -148,8 +148,8 @@ public final class SlimeBench {
         TextContext text = TextContext.encode(sd, 3, null);
         List<Trainer.Pair> pairs = List.of(DeviceCheck.sample(s, s));
         long t = System.nanoTime();
-        Trainer.Outcome outcome = Trainer.train(sd, text, o, pairs, pairs, Randomness.seeded(2),
-                new Trainer.Settings(false, 0), new Trainer.Listener() {
+        Trainer.Outcome outcome = Trainer.train(new Trainer.Setup(sd, text, o, pairs, pairs,
+                new Trainer.Settings(false, 0)), Randomness.seeded(2), null, new Trainer.Listener() {
                     @Override
                     public void epoch(int epoch, double loss, double iou, boolean best) {
                         if (epoch % 20 == 0) {

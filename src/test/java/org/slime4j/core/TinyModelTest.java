@@ -19,6 +19,7 @@ import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
 import org.slime4j.core.weights.DType;
 import org.slime4j.core.model.TinyModel;
+import org.slime4j.core.model.TinyVocabulary;
 
 /** Loads tiny random SD-1 and SD-2 style folders end to end; runs on any fresh clone. */
 class TinyModelTest {
@@ -46,8 +47,8 @@ class TinyModelTest {
             assertEquals(List.of("decoder.conv_in.bias", "decoder.conv_in.weight", "post_quant_conv.bias",
                     "post_quant_conv.weight"), new ArrayList<>(sd.unusedWeights().get("vae")));
             long[] ids = sd.tokenizer().encode("Part  cell");
-            assertArrayEquals(new long[] {TinyModel.id("<|startoftext|>"), TinyModel.id("part</w>"),
-                    TinyModel.id("cell</w>"), TinyModel.id("<|endoftext|>"), TinyModel.id("<|endoftext|>")},
+            assertArrayEquals(new long[] {TinyVocabulary.id("<|startoftext|>"), TinyVocabulary.id("part</w>"),
+                    TinyVocabulary.id("cell</w>"), TinyVocabulary.id("<|endoftext|>"), TinyVocabulary.id("<|endoftext|>")},
                     java.util.Arrays.copyOf(ids, 5));
             assertEquals(77, ids.length);
             runEverything(sd, 2);
@@ -60,8 +61,8 @@ class TinyModelTest {
                 DeviceChoice.CPU)) {
             assertTrue(sd.unusedWeights().get("unet").isEmpty(), "unused UNet weights " + sd.unusedWeights());
             assertEquals(4, sd.unusedWeights().get("vae").size(), "only decoder weights unused");
-            assertEquals(TinyModel.id("!"), sd.tokenizer().padId(), "SD-2 pads with '!'");
-            assertEquals(TinyModel.id("!"), sd.tokenizer().encode("part")[5]);
+            assertEquals(TinyVocabulary.id("!"), sd.tokenizer().padId(), "SD-2 pads with '!'");
+            assertEquals(TinyVocabulary.id("!"), sd.tokenizer().encode("part")[5]);
             runEverything(sd, 4);
         }
     }

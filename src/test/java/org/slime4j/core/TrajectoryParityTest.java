@@ -73,9 +73,9 @@ class TrajectoryParityTest {
                 }
             }
             List<Trainer.StepReport> reports = new ArrayList<>();
-            Trainer.Outcome outcome = Trainer.train(sd, text, options,
+            Trainer.Outcome outcome = Trainer.train(new Trainer.Setup(sd, text, options,
                     List.of(new Trainer.Pair(image, labels.resizeNearest(image.width(), image.height()))), List.of(),
-                    draws, new Trainer.Settings(true, 0), new Trainer.Listener() {
+                    new Trainer.Settings(true, 0)), draws, null, new Trainer.Listener() {
                         @Override
                         public boolean wantsStepDetails() {
                             return true;

@@ -124,23 +124,31 @@ public final class Engines {
             System.setProperty("PYTORCH_FLAVOR", build.flavour());
         }
         if (Platform.isLinux()) {
-            try {
-                libc = Native.load("c", LibC.class);
-                if (env.get("THP_MEM_ALLOC_ENABLE") == null) {
-                    libc.setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
-                }
-                if (!Boolean.getBoolean("slime.verbose")) {
-                    // libtorch's own log (c10's LOG) at ERROR: no "Could not initialize NNPACK" per convolution on
-                    // CPUs NNPACK does not support; the user's TORCH_CPP_LOG_LEVEL, when set, wins
-                    libc.setenv("TORCH_CPP_LOG_LEVEL", "ERROR", 0);
-                }
-                if (build.cuda() && !"0".equals(env.get("SLIME_TF32"))) {
-                    // TF32 matrix products on GPUs that have them (PyTorch's allow_tf32 for cuBLAS; cuDNN's is on)
-                    libc.setenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE", "1", 0);
-                }
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
-                // no libc through JNA: libtorch runs without huge pages, only slower
+            linuxEnvironment(env);
+        }
+    }
+
+    /**
+     * Puts libtorch's settings into the process environment through libc, before libtorch reads them: huge pages
+     * for its large buffers, its own log at ERROR, TF32 products on a CUDA build; a user's own values win.
+     */
+    private static void linuxEnvironment(Map<String, String> env) {
+        try {
+            libc = Native.load("c", LibC.class);
+            if (env.get("THP_MEM_ALLOC_ENABLE") == null) {
+                libc.setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
             }
+            if (!Boolean.getBoolean("slime.verbose")) {
+                // libtorch's own log (c10's LOG) at ERROR: no "Could not initialize NNPACK" per convolution on CPUs
+                // NNPACK does not support (read by c10::initLogging(), which start() calls)
+                libc.setenv("TORCH_CPP_LOG_LEVEL", "ERROR", 0);
+            }
+            if (build.cuda() && !"0".equals(env.get("SLIME_TF32"))) {
+                // TF32 matrix products on GPUs that have them (PyTorch's allow_tf32 for cuBLAS; cuDNN's is on)
+                libc.setenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE", "1", 0);
+            }
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // no libc through JNA: libtorch runs without huge pages, only slower
         }
     }
 

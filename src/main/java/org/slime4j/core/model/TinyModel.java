@@ -83,8 +83,8 @@ public final class TinyModel {
     private void writeAll(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("model_index.json"), "{\"_class_name\": \"StableDiffusionPipeline\"}");
-        writeTokenizer(dir.resolve("tokenizer"));
-        int vocab = vocabulary().size();
+        TinyVocabulary.write(dir.resolve("tokenizer"), sd2 ? "!" : "<|endoftext|>");
+        int vocab = TinyVocabulary.words().size();
         json(dir.resolve("text_encoder/config.json"), "{\"hidden_size\": " + TEXT_DIM + ", \"intermediate_size\": "
                 + 4 * TEXT_DIM + ", \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"vocab_size\": " + vocab
                 + ", \"max_position_embeddings\": 77, \"layer_norm_eps\": 1e-05, \"hidden_act\": \""
@@ -111,50 +111,6 @@ public final class TinyModel {
     private static void json(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);
-    }
-
-    // ---------------------------------------------------------------- tokenizer
-
-    private static final List<String> MERGES = List.of("p a", "pa r", "par t</w>", "c e", "ce l", "cel l</w>");
-
-    private static List<String> vocabulary() {
-        List<String> v = new ArrayList<>();
-        for (int b = 0; b < 256; b++) {
-            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            v.add(printable ? new String(Character.toChars(b)) : null);
-        }
-        int extra = 0;
-        for (int b = 0; b < 256; b++) {
-            if (v.get(b) == null) {
-                v.set(b, new String(Character.toChars(256 + extra++)));
-            }
-        }
-        List<String> all = new ArrayList<>(v);
-        for (String s : v) {
-            all.add(s + "</w>");
-        }
-        for (String m : MERGES) {
-            all.add(m.replace(" ", ""));
-        }
-        all.add("<|startoftext|>");
-        all.add("<|endoftext|>");
-        return all;
-    }
-
-    /** The id of {@code token} in the tiny vocabulary. */
-    public static int id(String token) {
-        return vocabulary().indexOf(token);
-    }
-
-    private void writeTokenizer(Path dir) throws IOException {
-        StringBuilder vocab = new StringBuilder("{");
-        List<String> v = vocabulary();
-        for (int i = 0; i < v.size(); i++) {
-            vocab.append(i == 0 ? "" : ", ").append(new com.google.gson.Gson().toJson(v.get(i))).append(": ").append(i);
-        }
-        json(dir.resolve("vocab.json"), vocab.append("}").toString());
-        json(dir.resolve("merges.txt"), "#version: 0.2\n" + String.join("\n", MERGES) + "\n");
-        json(dir.resolve("special_tokens_map.json"), "{\"pad_token\": \"" + (sd2 ? "!" : "<|endoftext|>") + "\"}");
     }
 
     // ---------------------------------------------------------------- weights

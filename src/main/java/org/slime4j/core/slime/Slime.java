@@ -145,9 +145,9 @@ public final class Slime implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Randomness.Seeded random = from == null ? Randomness.seeded(o.seed()) : from.random();
-        Trainer.Outcome outcome = Trainer.train(sd, text, o, request.pairs(),
-                request.validateOnTraining() ? request.pairs() : List.of(), random, from == null ? null : from.state(),
-                new Trainer.Settings(false, request.previewEvery()), listener, cancelled);
+        Trainer.Outcome outcome = Trainer.train(new Trainer.Setup(sd, text, o, request.pairs(),
+                request.validateOnTraining() ? request.pairs() : List.of(), new Trainer.Settings(false,
+                request.previewEvery())), random, from == null ? null : from.state(), listener, cancelled);
         List<Continuation.Round> lineage = new ArrayList<>(from == null ? List.of() : from.lineage());
         lineage.add(new Continuation.Round(from == null ? null : from.parent(), request.pairs().stream()
                 .map(p -> Resumption.sha256(p.image())).toList(), outcome.epochsRun()

@@ -50,6 +50,15 @@ final class Tiler {
                 blend(results.get(t).scores(), tiles.get(t)[0], tiles.get(t)[1], s, k, tent, pw, ph, acc, weightSum);
             }
         }
+        return labelled(acc, weightSum, k, sw, sh, pw, ph, image, keepScores);
+    }
+
+    /**
+     * The blended scores of the scaled image (sw × sh inside the padded pw × ph) normalised by their weights, each
+     * pixel's best part, both back at the image's own size.
+     */
+    private static Segmenter.Result labelled(float[] acc, float[] weightSum, int k, int sw, int sh, int pw, int ph,
+                                             RgbImage image, boolean keepScores) {
         int[] labels = new int[sw * sh];
         float[] scores = new float[k * sw * sh];
         for (int y = 0; y < sh; y++) {

@@ -69,84 +69,118 @@ public final class TrainStep {
             NDArray squeezed = Resize.bilinear(m, image, o.workingSize(), o.workingSize()); // [1, 3, S, S]
             NDArray latents = sd.vae().encodeImages(squeezed, vaeEps);           // [1, 4, L, L]
             NDArray noisy = sd.schedule().addNoise(latents, noise, t);           // [1, 4, L, L]
-            List<NDArray> learned = new ArrayList<>();
-            for (int i = 0; i < vectors.getShape().get(0); i++) {
-                try (NDArray row = vectors.get(i)) {
-                    NDArray leaf = row.reshape(1, text.width()).duplicate();        // [1, D], a leaf of its own
-                    leaf.attach(m);
-                    leaf.setRequiresGradient(true);
-                    learned.add(leaf);
-                }
+            List<NDArray> learned = leaves(m, vectors, text.width());            // K-1 × [1, D]
+            Targets targets = Targets.of(m, mask, k, l, o);
+            // The unconditional item only feeds the noise loss and never depends on the vectors: it runs on its own,
+            // without a graph or captured scores (the reference runs both items as one batch; same numbers).
+            NDArray uncond = text.uncond(m);                                     // [1, 77, D]
+            NDArray eu = sd.unet().forward(noisy, t, uncond, AttentionCapture.NONE); // [1, 4, L, L]
+            uncond.close();
+            Losses losses;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray context = text.text(m, learned);                         // [1, 77, D]
+                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
+                NDArray et = sd.unet().forward(noisy, t, context, scores);       // [1, 4, L, L]
+                losses = losses(m, o, scores, targets, eu, et, noise, trace);
+                gc.backward(losses.loss());
+                trace.put("train.latents", () -> floats(latents));
+                trace.put("train.noise_pred_both", () -> floats(eu.concat(et, 0)));
             }
+            result = new OnDevice(losses.loss1().getFloat(), losses.loss2().getFloat(), losses.sdLoss().getFloat(),
+                    losses.loss().getFloat(), gradients(learned, vectors.getManager()));
+        }
+        Engines.trim();                                  // the step's freed buffers go back before the next peak
+        return result;
+    }
+
+    /** Each learned vector as a [1, D] leaf of its own, differentiated, in {@code m}. */
+    private static List<NDArray> leaves(NDManager m, NDArray vectors, int width) {
+        List<NDArray> learned = new ArrayList<>();
+        for (int i = 0; i < vectors.getShape().get(0); i++) {
+            try (NDArray row = vectors.get(i)) {
+                NDArray leaf = row.reshape(1, width).duplicate();                 // [1, D], a leaf of its own
+                leaf.attach(m);
+                leaf.setRequiresGradient(true);
+                learned.add(leaf);
+            }
+        }
+        return learned;
+    }
+
+    /**
+     * What a step's losses compare with and weigh by, in the step's manager (constants are arrays that live until
+     * after the backward pass): the one-hot mask [K, L, L], each pixel's class weight [L, L] and their sum, K, and
+     * the guidance scale and loss coefficients.
+     */
+    private record Targets(NDArray oneHot, NDArray pixelWeight, NDArray weightTotal, NDArray parts, NDArray guidance,
+                           NDArray sdCoef, NDArray saCoef) {
+        static Targets of(NDManager m, int[] mask, int k, int l, SlimeOptions o) {
             float[] weights = pixelWeights(mask, k);
-            NDArray oneHot = Owned.copy(m.create(oneHot(mask, k), new Shape(k, l, l))); // [K, L, L]
             float[] perPixel = new float[mask.length];
             float weightSum = 0;
             for (int i = 0; i < mask.length; i++) {
                 perPixel[i] = weights[mask[i]];
                 weightSum += perPixel[i];
             }
-            NDArray pixelWeight = Owned.copy(m.create(perPixel, new Shape(l, l))); // [L, L]
-            NDArray weightTotal = Nn.constant(m, weightSum);
-            NDArray parts = Nn.constant(m, k);
-            NDArray guidance = Nn.constant(m, o.guidanceScale());
-            NDArray sdCoef = Nn.constant(m, o.sdLossCoef());
-            NDArray saCoef = Nn.constant(m, o.selfAttentionLossCoef());
-            NDArray loss1;
-            NDArray loss2;
-            NDArray sdLoss;
-            NDArray loss;
-            // The unconditional item only feeds the noise loss and never depends on the vectors: it runs on its own,
-            // without a graph or captured scores (the reference runs both items as one batch; same numbers).
-            NDArray uncond = text.uncond(m);                                     // [1, 77, D]
-            NDArray eu = sd.unet().forward(noisy, t, uncond, AttentionCapture.NONE); // [1, 4, L, L]
-            uncond.close();
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray context = text.text(m, learned);                         // [1, 77, D]
-                CapturedScores scores = new CapturedScores(o.crossLayers(), o.selfLayers());
-                NDArray et = sd.unet().forward(noisy, t, context, scores);       // [1, 4, L, L]
-                List<NDArray> cross = new ArrayList<>();
-                for (String path : o.crossLayers()) {
-                    NDArray c = AttentionMaps.crossLayer(m, scores.get(path), k, l, false); // [K, L, L]
-                    cross.add(c);
-                    trace.put("train.layer_cross." + path, () -> floats(c));
-                }
-                List<NDArray> self = new ArrayList<>();
-                for (String path : o.selfLayers()) {
-                    NDArray s = AttentionMaps.selfLayer(m, scores.get(path), l); // [Q, L, L]
-                    self.add(s);
-                    trace.put("train.layer_self." + path, () -> floats(s));
-                }
-                NDArray logits = AttentionMaps.layerMean(cross);                 // [K, L, L]
-                NDArray selfMap = AttentionMaps.layerMean(self);                 // [Q, L, L]
-                NDArray logp = logits.logSoftmax(0);                             // [K, L, L]
-                NDArray picked = logp.mul(oneHot).sum(new int[] {0});            // [L, L]
-                loss1 = picked.mul(pixelWeight).sum().neg().div(weightTotal);   // weighted-mean cross-entropy
-                NDArray probs = logits.softmax(0);                               // [K, L, L]
-                NDArray was = AttentionMaps.was(probs.reshape(k, (long) l * l), selfMap); // [K, L, L]
-                loss2 = was.sub(oneHot).square().mean().mul(parts);              // MSE × K
-                NDArray guided = eu.add(et.sub(eu).mul(guidance));
-                sdLoss = guided.sub(noise).square().mean();
-                loss = loss1.add(sdLoss.mul(sdCoef)).add(loss2.mul(saCoef));
-                gc.backward(loss);
-                trace.put("train.cross_logits", () -> floats(logits));
-                trace.put("train.cross_softmax", () -> floats(probs));
-                trace.put("train.self_attention", () -> floats(selfMap));
-                trace.put("train.was", () -> floats(was));
-                trace.put("train.latents", () -> floats(latents));
-                trace.put("train.noise_pred_both", () -> floats(eu.concat(et, 0)));
-            }
-            NDList grads = new NDList();
-            for (NDArray leaf : learned) {
-                grads.add(leaf.getGradient());                                   // [1, D] each
-            }
-            NDArray gradients = NDArrays.concat(grads, 0);                       // [K-1, D], stays on the device
-            gradients.attach(vectors.getManager());
-            grads.close();
-            result = new OnDevice(loss1.getFloat(), loss2.getFloat(), sdLoss.getFloat(), loss.getFloat(), gradients);
+            return new Targets(Owned.copy(m.create(TrainStep.oneHot(mask, k), new Shape(k, l, l))), // [K, L, L]
+                    Owned.copy(m.create(perPixel, new Shape(l, l))),                            // [L, L]
+                    Nn.constant(m, weightSum), Nn.constant(m, k), Nn.constant(m, o.guidanceScale()),
+                    Nn.constant(m, o.sdLossCoef()), Nn.constant(m, o.selfAttentionLossCoef()));
         }
-        Engines.trim();                                  // the step's freed buffers go back before the next peak
-        return result;
+    }
+
+    /** The three losses and their weighted sum, on the graph. */
+    private record Losses(NDArray loss1, NDArray loss2, NDArray sdLoss, NDArray loss) {
+    }
+
+    /**
+     * The reference's losses from the captured maps: weighted cross-entropy of the cross maps, the WAS maps' MSE × K,
+     * and the guided noise prediction's MSE; the total loss1 + sd_coef · sdLoss + sa_coef · loss2.
+     */
+    private static Losses losses(NDManager m, SlimeOptions o, CapturedScores scores, Targets g, NDArray eu,
+                                 NDArray et, NDArray noise, Trace trace) {
+        int k = (int) g.oneHot().getShape().get(0);
+        int l = o.latentSize();
+        List<NDArray> cross = new ArrayList<>();
+        for (String path : o.crossLayers()) {
+            NDArray c = AttentionMaps.crossLayer(m, scores.get(path), k, l, false); // [K, L, L]
+            cross.add(c);
+            trace.put("train.layer_cross." + path, () -> floats(c));
+        }
+        List<NDArray> self = new ArrayList<>();
+        for (String path : o.selfLayers()) {
+            NDArray s = AttentionMaps.selfLayer(m, scores.get(path), l);         // [Q, L, L]
+            self.add(s);
+            trace.put("train.layer_self." + path, () -> floats(s));
+        }
+        NDArray logits = AttentionMaps.layerMean(cross);                         // [K, L, L]
+        NDArray selfMap = AttentionMaps.layerMean(self);                         // [Q, L, L]
+        NDArray logp = logits.logSoftmax(0);                                     // [K, L, L]
+        NDArray picked = logp.mul(g.oneHot()).sum(new int[] {0});                // [L, L]
+        NDArray loss1 = picked.mul(g.pixelWeight()).sum().neg().div(g.weightTotal()); // weighted-mean cross-entropy
+        NDArray probs = logits.softmax(0);                                       // [K, L, L]
+        NDArray was = AttentionMaps.was(probs.reshape(k, (long) l * l), selfMap); // [K, L, L]
+        NDArray loss2 = was.sub(g.oneHot()).square().mean().mul(g.parts());     // MSE × K
+        NDArray guided = eu.add(et.sub(eu).mul(g.guidance()));
+        NDArray sdLoss = guided.sub(noise).square().mean();
+        NDArray loss = loss1.add(sdLoss.mul(g.sdCoef())).add(loss2.mul(g.saCoef()));
+        trace.put("train.cross_logits", () -> floats(logits));
+        trace.put("train.cross_softmax", () -> floats(probs));
+        trace.put("train.self_attention", () -> floats(selfMap));
+        trace.put("train.was", () -> floats(was));
+        return new Losses(loss1, loss2, sdLoss, loss);
+    }
+
+    /** d loss / d vector_i, [K-1, D], concatenated on the device and given to {@code owner}. */
+    private static NDArray gradients(List<NDArray> learned, NDManager owner) {
+        NDList grads = new NDList();
+        for (NDArray leaf : learned) {
+            grads.add(leaf.getGradient());                                       // [1, D] each
+        }
+        NDArray gradients = NDArrays.concat(grads, 0);                           // [K-1, D], stays on the device
+        gradients.attach(owner);
+        grads.close();
+        return gradients;
     }
 
     /** The values of a map of the graph, detached (the copy belongs to the step's manager). */

@@ -1,8 +1,5 @@
 package org.slime4j.core.slime;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slime4j.core.model.StableDiffusion;
@@ -93,112 +90,32 @@ public final class Trainer {
     private Trainer() {
     }
 
-    public static Outcome train(StableDiffusion sd, TextContext text, SlimeOptions o, List<Pair> pairs,
-                                List<Pair> validation, Randomness random, Settings settings, Listener listener,
-                                BooleanSupplier cancelled) {
-        return train(sd, text, o, pairs, validation, random, null, settings, listener, cancelled);
+    /**
+     * What a training runs on: the model and its text context, the options, the pairs to train on and the ones to
+     * validate on after each epoch (none: keep the last epoch), and the settings.
+     */
+    public record Setup(StableDiffusion sd, TextContext text, SlimeOptions options, List<Pair> pairs,
+                        List<Pair> validation, Settings settings) {
+        public Setup {
+            pairs = List.copyOf(pairs);
+            validation = List.copyOf(validation);
+            if (pairs.isEmpty()) {
+                throw new IllegalArgumentException("training needs at least one annotated image");
+            }
+        }
     }
 
     /**
-     * Trains {@code o.epochs()} epochs, from the text's initial vectors, or from {@code from} (a saved
+     * Trains {@code options.epochs()} epochs, from the text's initial vectors, or from {@code from} (a saved
      * {@link State}; with the random draws restored as saved, the result equals one uninterrupted training).
      */
-    public static Outcome train(StableDiffusion sd, TextContext text, SlimeOptions o, List<Pair> pairs,
-                                List<Pair> validation, Randomness random, State from, Settings settings,
-                                Listener listener, BooleanSupplier cancelled) {
-        if (pairs.isEmpty()) {
-            throw new IllegalArgumentException("training needs at least one annotated image");
+    public static Outcome train(Setup setup, Randomness random, State from, Listener listener,
+                                BooleanSupplier cancelled) {
+        try (TrainingRun run = new TrainingRun(setup, random, from, listener)) {
+            Outcome outcome = run.run(cancelled);
+            listener.finished(outcome);
+            return outcome;
         }
-        int k = text.parts();
-        int l = o.latentSize();
-        boolean details = listener.wantsStepDetails();
-        // the vectors, the best ones and Adam's state stay on the device; per step only the losses come back
-        try (NDManager keep = sd.manager().newSubManager()) {
-            NDArray vectors = Rows.toDevice(keep, from == null ? text.initialVectors() : from.vectors());
-            NDArray best = Rows.toDevice(keep, from == null ? text.initialVectors() : from.best());
-            int bestEpoch = from == null ? 0 : from.bestEpoch();
-            double bestIou = from == null ? Double.NEGATIVE_INFINITY : from.bestIou();
-            Adam adam = from == null ? new Adam(keep, o.learningRate(), k - 1, text.width())
-                    : new Adam(keep, o.learningRate(), from.adamM(), from.adamV(), from.adamSteps());
-            Augmentation augmentation = o.augment() ? new Augmentation(random.augmentation(), o, k, adam.steps())
-                    : null;
-            int done = from == null ? 0 : from.epochs();
-            int step = adam.steps();
-            double background = validation.isEmpty() ? Double.NaN : backgroundIou(validation, k);
-            double[] bestIous = new double[0];
-            List<Double> losses = new java.util.ArrayList<>();
-            for (int epoch = done + 1; epoch <= done + o.epochs(); epoch++) {
-                double lossSum = 0;
-                for (Pair pair : pairs) {
-                    if (cancelled.getAsBoolean()) {
-                        boolean any = bestIou > Double.NEGATIVE_INFINITY;
-                        State last = new State(Rows.toHost(vectors), adam.firstMoments(), adam.secondMoments(),
-                                adam.steps(), epoch - 1, Rows.toHost(best), bestEpoch, bestIou);
-                        return finish(listener, new Outcome(Rows.toHost(any ? best : vectors), epoch - 1,
-                                any ? bestEpoch : epoch - 1, any ? bestIou : Double.NaN, bestIous, background, true,
-                                unboxed(losses), last));
-                    }
-                    Pair sample = augmentation == null ? pair : augmentation.apply(pair);
-                    int[] mask = sample.mask().resizeNearest(l, l).labels();
-                    step++;
-                    try (NDManager m = sd.manager().newSubManager()) {
-                        NDArray image = sample.image().toArray(m);
-                        int t = random.timestep(o.trainTMin(), o.trainTMax());
-                        NDArray eps = random.normal(m, new Shape(1, 4, l, l));
-                        NDArray noise = random.normal(m, new Shape(1, 4, l, l));
-                        TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors,
-                                Trace.NONE);
-                        int[] check = null;
-                        double iou = Double.NaN;
-                        if (settings.checkEveryStep()) {
-                            check = new Segmenter(sd, text, vectors, o).segment(image, l, random, Trace.NONE)
-                                    .labels();
-                            iou = LabelImage.meanIou(check, mask, k);
-                        }
-                        TrainStep.Result reported = details ? r.toHost()
-                                : new TrainStep.Result(r.loss1(), r.loss2(), r.sdLoss(), r.loss(), null);
-                        NDArray next = adam.step(vectors, r.gradients());
-                        r.gradients().close();
-                        vectors.close();
-                        vectors = next;
-                        lossSum += r.loss();
-                        listener.step(new StepReport(epoch, step, t, reported, details ? Rows.toHost(vectors) : null,
-                                check, iou));
-                    }
-                }
-                double[] ious = validate(new Segmenter(sd, text, vectors, o), validation, k, random);
-                double iou = validation.isEmpty() ? Double.NaN : java.util.Arrays.stream(ious).average().orElseThrow();
-                boolean improved = !validation.isEmpty() && iou >= bestIou;
-                losses.add(lossSum / pairs.size());
-                if (improved) {
-                    bestIou = iou;
-                    bestIous = ious;
-                    bestEpoch = epoch;
-                    best.close();
-                    best = vectors.duplicate();
-                }
-                listener.epoch(epoch, lossSum / pairs.size(), iou, improved);
-                if (settings.previewEvery() > 0 && epoch % settings.previewEvery() == 0) {
-                    RgbImage first = pairs.get(0).image();
-                    int[] labels = new Segmenter(sd, text, vectors, o).atImageSize(first, Tiling.squeeze(),
-                            Randomness.seeded(o.seed() + epoch), false).labels();     // its own draws
-                    listener.preview(epoch, new LabelImage(first.width(), first.height(), labels));
-                }
-            }
-            int epochs = done + o.epochs();
-            State last = new State(Rows.toHost(vectors), adam.firstMoments(), adam.secondMoments(), adam.steps(),
-                    epochs, Rows.toHost(best), bestEpoch, bestIou);
-            return finish(listener, validation.isEmpty()
-                    ? new Outcome(last.vectors(), epochs, epochs, Double.NaN, bestIous, Double.NaN, false,
-                    unboxed(losses), last)
-                    : new Outcome(last.best(), epochs, bestEpoch, bestIou, bestIous, background, false,
-                    unboxed(losses), last));
-        }
-    }
-
-    private static Outcome finish(Listener listener, Outcome outcome) {
-        listener.finished(outcome);
-        return outcome;
     }
 
     /**
@@ -213,10 +130,6 @@ public final class Trainer {
             ious[i] = LabelImage.meanIou(labels, p.mask().labels(), parts);
         }
         return ious;
-    }
-
-    private static double[] unboxed(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The mean IoU of labelling every pixel background, over the validation images. */
