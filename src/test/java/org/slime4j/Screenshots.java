@@ -16,18 +16,20 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.slime4j.core.slime.Slime;
 import org.slime4j.core.engine.Execution;
-import org.slime4j.jobs.Training;
 import org.slime4j.core.model.TinyModel;
 import java.util.List;
 import org.slime4j.core.engine.DeviceChoice;
-import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.SlimeOptions;
-import org.slime4j.core.slime.Trainer;
-import org.slime4j.imagej.RoiMasks;
-import org.slime4j.imagej.Workflows;
-import org.slime4j.ij1.SlimePlugin;
+import org.slime4j.ij1.EvaluatePlugin;
+import org.slime4j.ij1.LabelsToRoisPlugin;
+import org.slime4j.ij1.SegmentPlugin;
+import org.slime4j.ij1.TrainPlugin;
+import org.slime4j.imagej.Annotations;
+import org.slime4j.imagej.Preview;
+import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.TrainJob;
 
 /**
  * The README's screenshots, taken from a real ImageJ 1.x window on a display (run under Xvfb by
@@ -56,7 +58,7 @@ public final class Screenshots {
         rm.runCommand(cell, "Show All with labels");
         settle();
 
-        Thread dialog = new Thread(() -> new SlimePlugin().run("train"));
+        Thread dialog = new Thread(() -> new TrainPlugin().run(""));
         dialog.start();
         Window train = waitFor("SLiMe Train");
         settle();
@@ -67,19 +69,16 @@ public final class Screenshots {
         // training as SLiMe Train runs it, with the live preview; on the tiny random model the patch threshold is 0
         // (no random part would reach the reference's 0.2), so the preview and result show labels at all
         Path slime = work.resolve("cell.slime");
-        List<String> names = RoiMasks.partNames("", rm.getRoisAsArray());
-        InputMapping mapping = Training.mapping(cell);
-        List<Trainer.Pair> pairs = Training.pairs(cell, rm.getRoisAsArray(), null, names, mapping);
         SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 4).with(AUGMENT, false)
                 .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 42);
         rm.runCommand(cell, "Show None");
-        Training.train(model, Execution.on(DeviceChoice.CPU), new Slime.TrainingRequest(names, null, pairs, true,
-                mapping, 1), o, slime, true, new Trainer.Listener() {
+        new TrainJob(List.of(new Annotations.Annotated(cell, rm.getRoisAsArray(), null)), "", model,
+                Execution.on(DeviceChoice.CPU), o, true, 1, null, slime, true).run(new JobListener() {
                     @Override
-                    public void preview(int epoch, org.slime4j.core.slime.LabelImage labels) {
-                        Workflows.showPreview(cell, labels, names.size());
+                    public void preview(int epoch, LabelImage labels, List<String> parts) {
+                        Preview.show(cell, labels, parts.size());
                     }
-                }, () -> false, IJ::showStatus);
+                });
         cell.getWindow().toFront();
         settle();
         capture(cell.getWindow().getBounds(), out.resolve("training-preview.png"));
@@ -118,11 +117,20 @@ public final class Screenshots {
         System.exit(0);
     }
 
+    private static ij.plugin.PlugIn plugin(String command) {
+        return switch (command) {
+            case "segment" -> new SegmentPlugin();
+            case "rois" -> new LabelsToRoisPlugin();
+            case "evaluate" -> new EvaluatePlugin();
+            default -> throw new IllegalArgumentException(command);
+        };
+    }
+
     /** Runs a SLiMe command as a macro's {@code run(...)} does: on a macro thread, with its options. */
     private static void macro(String command, String options) throws InterruptedException {
         Thread t = new Thread(() -> {
             Macro.setOptions(options);
-            new SlimePlugin().run(command);
+            plugin(command).run("");
         }, "Run$_screenshots");
         t.start();
         t.join(120_000);
@@ -133,7 +141,7 @@ public final class Screenshots {
         Thread t = new Thread(() -> {
             WindowManager.setTempCurrentImage(imp);
             Macro.setOptions(options);
-            new SlimePlugin().run(command);
+            plugin(command).run("");
         }, "Run$_screenshots");
         t.start();
         t.join(120_000);

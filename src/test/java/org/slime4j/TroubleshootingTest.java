@@ -40,7 +40,9 @@ import org.slime4j.core.weights.RawSafeTensors;
 import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.SafeTensorsWriter;
 import org.slime4j.core.weights.TensorInfo;
+import org.slime4j.core.engine.Execution;
 import org.slime4j.jobs.FolderJob;
+import org.slime4j.jobs.JobListener;
 import org.slime4j.imagej.RoiMasks;
 
 /**
@@ -187,10 +189,13 @@ class TroubleshootingTest {
         t.put("output folder is a file", () -> {
             Path in = Files.createDirectories(tmp.resolve("in"));
             Path file = Files.writeString(tmp.resolve("file-not-folder"), "x");
-            try (Slime s = Slime.open(model("outfile"), DeviceChoice.CPU)) {
-                FolderJob.run(s, train(s), in, "*.tif", file, FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0,
-                        line -> { }, () -> false);
+            Path m = model("outfile");
+            Path slime = tmp.resolve("outfile.slime");
+            try (Slime s = Slime.open(m, DeviceChoice.CPU)) {
+                train(s).save(slime, false);
             }
+            new FolderJob(in, "*.tif", file, slime, m, Execution.on(DeviceChoice.CPU), FolderJob.Shard.parse("1/1"),
+                    Tiling.squeeze(), 0, false).run(JobListener.NONE);
         });
         t.put("`gpu` without CUDA", () -> {
             if (ai.djl.engine.Engine.getInstance().getGpuCount() > 0) {
@@ -201,11 +206,15 @@ class TroubleshootingTest {
         t.put("folder file ImageJ cannot open", () -> {
             Path in = Files.createDirectories(tmp.resolve("bad-in"));
             Files.write(in.resolve("broken.tif"), new byte[] {9, 9, 9});
-            try (Slime s = Slime.open(model("broken"), DeviceChoice.CPU)) {
-                FolderJob.Summary summary = FolderJob.run(s, train(s), in, "*.tif", tmp.resolve("bad-out"),
-                        FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0, line -> { }, () -> false);
-                throw new IllegalStateException(summary.failures().get(0));
+            Path m = model("broken");
+            Path slime = tmp.resolve("broken.slime");
+            try (Slime s = Slime.open(m, DeviceChoice.CPU)) {
+                train(s).save(slime, false);
             }
+            FolderJob.Summary summary = new FolderJob(in, "*.tif", tmp.resolve("bad-out"), slime, m,
+                    Execution.on(DeviceChoice.CPU), FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0, false)
+                    .run(JobListener.NONE);
+            throw new IllegalStateException(summary.failures().get(0));
         });
         t.put("pattern matches no file", () -> {
             Path in = Files.createDirectories(tmp.resolve("png-in"));

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slime4j.core.slime.Evaluation;
-import org.slime4j.imagej.Evaluate;
+import org.slime4j.jobs.EvaluateJob;
+import org.slime4j.jobs.JobListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,7 +26,7 @@ final class CliEvaluate implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Evaluation> results = Evaluate.run(predicted, truth);
+        Map<String, Evaluation> results = new EvaluateJob(predicted, truth, csv).run(JobListener.NONE);
         for (Map.Entry<String, Evaluation> e : results.entrySet()) {
             System.out.println(e.getKey());
             System.out.printf("  %-16s %7s %7s %12s %12s %12s%n", "part", "IoU", "Dice", "TP", "FP", "FN");
@@ -37,7 +38,6 @@ final class CliEvaluate implements Callable<Integer> {
                     fmt(e.getValue().backgroundMeanIou()));
         }
         if (csv != null) {
-            Evaluate.writeCsv(results, csv);
             System.out.println("wrote " + csv);
         }
         return 0;

@@ -1,27 +1,31 @@
 package org.slime4j.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slime4j.core.engine.Engines;
-import org.slime4j.core.engine.Precision;
-import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.core.slime.Slime;
+import org.slime4j.core.engine.Execution;
+import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.imagej.ImageFiles;
 import org.slime4j.imagej.Segmentation;
 import org.slime4j.jobs.FolderJob;
-import org.slime4j.jobs.Sessions;
+import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.SegmentJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code slime segment}: one image, or a folder (resumable, shardable), into 16-bit label TIFFs. */
 @Command(name = "segment", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Segment an image or every matching image of a folder into 16-bit label TIFFs.")
-final class CliSegment implements Callable<Integer> {
+final class CliSegment implements Callable<Integer>, CliOptions.Takes {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @CommandLine.Mixin
     SlimeCli.Common common;
 
@@ -55,11 +59,6 @@ final class CliSegment implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "random seed of the noise (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--crops-per-pass", defaultValue = "1", converter = CliValues.AtLeast1.class,
-            description = "speed option: crops or tiles per VAE and UNet pass (a GPU with memory to spare; "
-                    + "default: ${DEFAULT-VALUE})")
-    int cropsPerPass;
-
     @Option(names = "--overwrite", description = "replace an existing output file")
     boolean overwrite;
 
@@ -67,51 +66,41 @@ final class CliSegment implements Callable<Integer> {
             + "between the best and second-best part score, 0..1): <name>_confidence.tif beside the labels")
     boolean confidence;
 
-    @Option(names = "--precision", defaultValue = "fp32", converter = CliValues.HalfOrFull.class,
-            description = "fp32 (default) or fp16: half the UNet memory, for GPUs")
-    Precision precision;
+    @Override
+    public List<ExecutionOption> executionOptions() {
+        return List.of(ExecutionOption.values());
+    }
 
     @Override
     public Integer call() throws Exception {
-        LearnedParts parts = LearnedParts.load(slime);
         Tiling tiling = Tiling.parse(tiles == null ? "squeeze" : "tiles", tiles == null ? 1 : tiles, overlap);
         if (!Files.exists(input)) {
             throw new IOException("INPUT " + input + " does not exist: give an image file or a folder.");
         }
-        try (Sessions.Lease lease = Sessions.open(common.model, common.execution().withPrecision(precision)
-                .withCropsPerPass(cropsPerPass), System.err::println)) {
-            return segment(lease.slime(), parts, tiling);
-        }
-    }
-
-    private int segment(Slime model, LearnedParts parts, Tiling tiling) throws IOException {
-        System.err.printf("slime: %s on %s, %d CPU threads%n", common.model, model.model().manager().getDevice(),
+        Execution execution = common.execution(CliOptions.givenExecution(spec, executionOptions()));
+        System.err.printf("slime: %s on %s, %d CPU threads%n", common.model, execution.device().name().toLowerCase(),
                 Engines.cpuThreads());
         if (Files.isDirectory(input)) {
-            FolderJob.Summary summary = FolderJob.run(model, parts, input, pattern, output, shard, tiling, seed,
-                    confidence, System.err::println, () -> false);
+            FolderJob.Summary summary = new FolderJob(input, pattern, output, slime, common.model, execution, shard,
+                    tiling, seed, confidence).run(LOG);
             System.out.println(summary);
             summary.failures().forEach(f -> System.out.println("failed: " + f));
             return summary.failures().isEmpty() ? 0 : 1;
         }
-        if (Files.exists(output) && !overwrite) {
-            throw new IOException("Output " + output + " exists already; give --overwrite to replace it.");
-        }
-        Segmentation.Result r = Segmentation.segment(model, parts, CliIo.open(input, "INPUT"), true, tiling, seed,
-                confidence);
-        if (overwrite) {
-            Files.deleteIfExists(output);
-        }
+        Segmentation.Result r = new SegmentJob(CliIo.open(input, "INPUT"), slime, common.model, execution, true,
+                tiling, seed, confidence, output, overwrite).run(LOG);
         if (confidence) {
-            Path map = ImageFiles.confidenceFor(output);
-            if (overwrite) {
-                Files.deleteIfExists(map);
-            }
-            ImageFiles.writeAtomically(r.confidence(), map);
-            System.out.println("wrote " + map);
+            System.out.println("wrote " + ImageFiles.confidenceFor(output));
         }
-        ImageFiles.writeAtomically(r.labels(), output);
-        System.out.println("wrote " + output + " (" + parts.partNames() + ")");
+        System.out.println("wrote " + output + " (" + r.labels().getProp("SLiMe.parts") + ")");
         return 0;
     }
+
+    /** A job's lines on stderr. */
+    private static final JobListener LOG = new JobListener() {
+        @Override
+        public void log(String line) {
+            System.err.println(line);
+        }
+    };
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.config.UNetConfig;
-import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.unet.AttentionCapture;
 
@@ -18,9 +17,9 @@ final class ModelInfo {
     private ModelInfo() {
     }
 
-    static void print(Path model, DeviceChoice device, int latent, int attentionSlice) throws Exception {
+    static void print(Path model, Execution execution, int latent) throws Exception {
         long t0 = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(model, Execution.on(device).withAttentionSlice(attentionSlice))) {
+        try (StableDiffusion sd = StableDiffusion.load(model, execution)) {
             long t1 = System.nanoTime();
             UNetConfig u = sd.unet().config();
             System.out.printf("model      %s%n", sd.folder().root());
@@ -44,7 +43,8 @@ final class ModelInfo {
                 long t3 = System.nanoTime();
                 System.out.printf("load       %.2f s (with engine start-up)%n", (t1 - t0) / 1e9);
                 System.out.printf("unet       one forward pass, batch 2, %dx%d latents%s: %.3f s%n", latent, latent,
-                        attentionSlice > 0 ? ", attention slice " + attentionSlice : "", (t3 - t2) / 1e9);
+                        execution.attentionSlice() > 0 ? ", attention slice " + execution.attentionSlice() : "",
+                        (t3 - t2) / 1e9);
             }
         }
     }

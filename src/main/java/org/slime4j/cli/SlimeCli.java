@@ -9,10 +9,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.engine.Execution;
+import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.engine.EngineInfo;
 import org.slime4j.core.engine.Engines;
 import org.slime4j.core.slime.LearnedParts;
@@ -47,6 +49,7 @@ public final class SlimeCli {
 
     static int run(String... args) {
         CommandLine cli = new CommandLine(new SlimeCli());
+        CliOptions.install(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("slime: " + describe(e));
             return 1;
@@ -108,55 +111,46 @@ public final class SlimeCli {
         }
     }
 
-    /** What every command that loads a base model takes. */
+    /** What every command that loads a base model takes; its execution flags come from {@link CliOptions}. */
     static class Common {
         @Option(names = "--model", required = true, paramLabel = "MODEL", converter = CliValues.Model.class,
                 description = "base model: a diffusers folder, a Hugging Face cache entry or org/name in the cache")
         Path model;
 
-        @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
-                converter = CliValues.Device.class, description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
-        DeviceChoice device;
-
         @CommandLine.Mixin
         Build build;
 
-        @Option(names = "--attention-slice", defaultValue = "0", paramLabel = "ROWS", converter = CliValues.AtLeast0.class,
-                description = "memory option: attention layers SLiMe does not read compute this many query rows at a "
-                        + "time (e.g. 1024; default ${DEFAULT-VALUE}: off)")
-        int attentionSlice;
-
-        /** How to run the model: the device (after the PyTorch build is chosen) and the attention slice. */
-        Execution execution() {
+        /** How to run the model: the PyTorch build chosen first, then the execution the flags and variables say. */
+        Execution execution(Map<ExecutionOption, String> given) {
             build.prepare();
-            return Execution.on(device).withAttentionSlice(attentionSlice);
+            return Execution.resolve(given, System.getenv());
         }
     }
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "The PyTorch build, GPUs, threads and "
             + "the device auto picks; with --model also load a base model and time one UNet pass; with a .slime file "
             + "what it holds.")
-    static class Info implements Callable<Integer> {
+    static class Info implements Callable<Integer>, CliOptions.Takes {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(arity = "0..1", paramLabel = "FILE.slime", description = "a learned-parts file to describe")
         Path slime;
 
         @Option(names = "--model", paramLabel = "MODEL", description = "base model to load and time")
         Path model;
 
-        @Option(names = "--device", defaultValue = "auto", converter = CliValues.Device.class,
-                description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
-        DeviceChoice device;
-
         @CommandLine.Mixin
         Build build;
-
-        @Option(names = "--attention-slice", defaultValue = "0", converter = CliValues.AtLeast0.class,
-                description = "query rows per attention slice (default ${DEFAULT-VALUE}: off)")
-        int attentionSlice;
 
         @Option(names = "--latent", defaultValue = "8", converter = CliValues.AtLeast1.class,
                 description = "latent side for the timed pass (default: ${DEFAULT-VALUE})")
         int latent;
+
+        @Override
+        public List<ExecutionOption> executionOptions() {
+            return List.of(ExecutionOption.DEVICE, ExecutionOption.ATTENTION_SLICE);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -169,7 +163,8 @@ public final class SlimeCli {
             build.prepare();
             EngineInfo.lines(System.getenv()).forEach(System.out::println);
             if (model != null) {
-                ModelInfo.print(model, device, latent, attentionSlice);
+                ModelInfo.print(model, Execution.resolve(CliOptions.givenExecution(spec, executionOptions()),
+                        System.getenv()), latent);
             }
             return 0;
         }

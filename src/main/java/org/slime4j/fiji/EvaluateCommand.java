@@ -1,6 +1,5 @@
 package org.slime4j.fiji;
 
-import org.slime4j.imagej.Evaluate;
 import java.io.File;
 import java.util.Map;
 import org.scijava.command.Command;
@@ -8,6 +7,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.slime4j.core.slime.Evaluation;
 import org.slime4j.imagej.EvaluationTable;
+import org.slime4j.jobs.EvaluateJob;
 
 /**
  * Plugins › SLiMe › SLiMe Evaluate: label images against ground truth (two files or two folders paired by name):
@@ -27,11 +27,9 @@ public class EvaluateCommand extends SlimeCommand {
     @Override
     public void run() {
         try {
-            Map<String, Evaluation> results = Evaluate.run(labels.toPath(), ground_truth.toPath());
+            Map<String, Evaluation> results = new EvaluateJob(path(labels), path(ground_truth), path(csv))
+                    .run(listener(null));
             EvaluationTable.show(results);
-            if (csv != null) {
-                Evaluate.writeCsv(results, csv.toPath());
-            }
             log.info(String.format("%s: mean IoU %.3f (all background would score %.3f)", label(),
                     results.get("all").meanIou(), results.get("all").backgroundMeanIou()));
         } catch (Exception e) {

@@ -2,19 +2,13 @@ package org.slime4j.fiji;
 
 import ij.ImagePlus;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.slime4j.core.slime.LearnedParts;
-import org.slime4j.imagej.ImageFiles;
 import org.slime4j.imagej.Segmentation;
-import org.slime4j.jobs.FolderJob;
 import org.slime4j.jobs.Models;
-import org.slime4j.jobs.Sessions;
+import org.slime4j.jobs.SegmentJob;
 
 /**
  * Plugins › SLiMe › SLiMe Segment: a 16-bit label image of the current image or stack, shown (the active image
@@ -57,36 +51,15 @@ public class SegmentCommand extends SegmentingCommand {
     @Override
     public void run() {
         try {
-            LearnedParts parts = LearnedParts.load(learned_parts.toPath());
-            Path saveAs = output == null ? null : output.toPath();
-            if (saveAs != null && !overwrite && Files.exists(saveAs)) {
-                throw new IOException("Output " + saveAs + " exists already; choose another name or allow "
-                        + "overwriting (overwrite=true).");
-            }
-            status.showStatus("SLiMe: loading " + model);
-            Segmentation.Result r;
-            try (Sessions.Lease lease = Sessions.open(Models.parse(model), execution(), log::info)) {
-                status.showStatus("SLiMe: segmenting " + image.getTitle());
-                r = Segmentation.segment(lease.slime(), parts, image, all_slices, tilingChoice(), seed, confidence);
-            }
-            if (saveAs != null) {
-                save(r, saveAs);
-            }
+            Segmentation.Result r = new SegmentJob(image, path(learned_parts), modelPath(), execution(), all_slices,
+                    tilingChoice(), seed, confidence, path(output), overwrite).run(listener(null));
             confidence_map = r.confidence();
             labels = r.labels();
-            log.info(label() + ": " + labels.getTitle() + " (" + parts.partNames() + ")"
-                    + (saveAs == null ? "" : ", saved " + saveAs));
+            log.info(label() + ": " + labels.getTitle() + " (" + labels.getProp("SLiMe.parts") + ")"
+                    + (output == null ? "" : ", saved " + output));
             status.clearStatus();
         } catch (Exception e) {
             fail(e);
         }
-    }
-
-    /** The labels as {@code target}, the confidence map (if any) beside it, each replaced atomically. */
-    private static void save(Segmentation.Result r, Path target) throws IOException {
-        if (r.confidence() != null) {
-            ImageFiles.writeAtomically(r.confidence(), ImageFiles.confidenceFor(target));
-        }
-        ImageFiles.writeAtomically(r.labels(), target);
     }
 }

@@ -5,10 +5,8 @@ import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.jobs.FolderJob;
 import org.slime4j.jobs.Models;
-import org.slime4j.jobs.Sessions;
 
 /** Plugins › SLiMe › SLiMe Segment Folder: every matching image of a folder, resumable and shardable. */
 @Plugin(type = Command.class, menuPath = "Plugins>SLiMe>SLiMe Segment Folder", label = "SLiMe Segment Folder")
@@ -41,20 +39,11 @@ public class SegmentFolderCommand extends SegmentingCommand {
     @Override
     public void run() {
         try {
-            LearnedParts parts = LearnedParts.load(learned_parts.toPath());
-            FolderJob.Summary s;
-            try (Sessions.Lease lease = Sessions.open(Models.parse(model), execution(), log::info)) {
-                s = FolderJob.run(lease.slime(), parts, input_folder.toPath(), pattern, output_folder.toPath(),
-                    FolderJob.Shard.parse(shard), tilingChoice(), seed,
-                    line -> {
-                        log.info("SLiMe " + line);
-                        status.showStatus("SLiMe " + line);
-                    }, this::isCanceled);
-            }
+            FolderJob.Summary s = new FolderJob(path(input_folder), pattern, path(output_folder), path(learned_parts),
+                    modelPath(), execution(), FolderJob.Shard.parse(shard), tilingChoice(), seed, false)
+                    .run(listener(null));
             summary = s.toString();
-            for (String f : s.failures()) {
-                log.warn("SLiMe failed: " + f);
-            }
+            s.failures().forEach(f -> log.warn("SLiMe failed: " + f));
             log.info(label() + ": " + summary);
             status.clearStatus();
         } catch (Exception e) {

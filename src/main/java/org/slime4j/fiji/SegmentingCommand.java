@@ -1,12 +1,10 @@
 package org.slime4j.fiji;
 
 import org.scijava.plugin.Parameter;
-import org.slime4j.core.engine.DeviceChoice;
-import org.slime4j.core.engine.Execution;
+import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.Tiling;
-import org.slime4j.jobs.Sessions;
 
-/** What the segmenting commands share: tiling, seed, device. */
+/** What the segmenting commands share: tiling, seed, and the precision and crops per pass they run with. */
 abstract class SegmentingCommand extends ModelCommand {
     @Parameter(choices = {"squeeze", "tiles"})
     protected String tiling = "squeeze";
@@ -20,13 +18,11 @@ abstract class SegmentingCommand extends ModelCommand {
     @Parameter
     protected long seed = 0;
 
-    @Parameter(choices = {"auto", "cpu", "gpu"})
-    protected String device = "auto";
+    @Parameter(label = "Precision (fp16: GPUs, half the memory)", choices = {"fp32", "fp16"})
+    protected String precision = ExecutionOption.PRECISION.initial();
 
-    /** The chosen device, with the memory and speed options of the environment. */
-    protected Execution execution() {
-        return Sessions.execution(DeviceChoice.parse(device));
-    }
+    @Parameter(label = "Crops per pass (GPUs with memory to spare)")
+    protected int crops_per_pass = Integer.parseInt(ExecutionOption.CROPS_PER_PASS.initial());
 
     protected Tiling tilingChoice() {
         return Tiling.parse(tiling, tile_scale, tile_overlap);

@@ -1,12 +1,19 @@
 package org.slime4j.fiji;
 
+import ij.ImagePlus;
 import ij.Macro;
 import ij.macro.Interpreter;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.slime4j.core.slime.LabelImage;
+import org.slime4j.imagej.Preview;
+import org.slime4j.jobs.JobListener;
 
 /**
  * What every SLiMe SciJava command shares: the log and status services, its macro name (its label, which is also
@@ -24,6 +31,52 @@ public abstract class SlimeCommand extends ContextCommand {
     /** The command's label, which is its menu leaf and its name in {@code run("...", options)}. */
     public String label() {
         return getClass().getAnnotation(Plugin.class).label();
+    }
+
+    /**
+     * What a job tells this command, shown as Fiji shows it: status and progress in the status bar, log lines and
+     * epochs in the log, the training preview over {@code previewOn} (none when null); cancelled with the command.
+     */
+    protected JobListener listener(ImagePlus previewOn) {
+        return new JobListener() {
+            @Override
+            public void status(String line) {
+                status.showStatus(line);
+            }
+
+            @Override
+            public void log(String line) {
+                log.info(line.startsWith("SLiMe") ? line : "SLiMe " + line);
+            }
+
+            @Override
+            public void progress(Progress p) {
+                status.showStatus(p.done(), p.total(), p.what());
+            }
+
+            @Override
+            public void epoch(Epoch e) {
+                log.info(String.format("SLiMe epoch %d/%d: loss %.4f%s", e.epoch(), e.lastEpoch(), e.loss(),
+                        Double.isNaN(e.iou()) ? "" : String.format(", IoU %.3f%s", e.iou(), e.best() ? " (best)" : "")));
+            }
+
+            @Override
+            public void preview(int epoch, LabelImage labels, List<String> parts) {
+                if (previewOn != null) {
+                    Preview.show(previewOn, labels, parts.size());
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return isCanceled();
+            }
+        };
+    }
+
+    /** A file field as a path; null when empty. */
+    protected static Path path(File file) {
+        return file == null || file.getPath().isBlank() ? null : file.toPath();
     }
 
     /** Logs the failure, stops a macro that ran this command, and cancels the command with the message. */

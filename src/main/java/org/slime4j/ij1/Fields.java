@@ -5,9 +5,13 @@ import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
 import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slime4j.core.engine.ExecutionOption;
+import org.slime4j.core.slime.SlimeOption;
+import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.imagej.MacroOptions;
 
 /**
@@ -56,6 +60,64 @@ final class Fields {
     Fields flag(String key, boolean fallback) {
         fields.add(new Field(Kind.FLAG, key, Boolean.toString(fallback), null));
         return this;
+    }
+
+    /** A field for a {@link SlimeOption}: its key, its default, a checkbox for a flag. */
+    Fields option(SlimeOption o) {
+        return switch (o.type()) {
+            case FLAG -> flag(o.key(), (boolean) o.defaultValue());
+            case LONG, LAYERS -> text(o.key(), o.defaultText());             // a dialog's number is a double
+            default -> number(o.key(), ((Number) o.defaultValue()).doubleValue());
+        };
+    }
+
+    /** A field for an {@link ExecutionOption}: a choice or a number, proposing what a run without it would use. */
+    Fields option(ExecutionOption o) {
+        return o.choices().isEmpty() ? number(o.key(), Double.parseDouble(o.initial()))
+                : choice(o.key(), o.initial(), o.choices().toArray(String[]::new));
+    }
+
+    /** The defaults with the value of every {@link SlimeOption} field read, checked by the table. */
+    static SlimeOptions slimeOptions(Map<String, String> values) {
+        Map<SlimeOption, Object> given = new EnumMap<>(SlimeOption.class);
+        values.forEach((key, text) -> {
+            SlimeOption o = SlimeOption.byKey(key);
+            if (o != null) {
+                given.put(o, o.parse(o.type() == SlimeOption.Type.FLAG ? text : integral(o, text)));
+            }
+        });
+        return SlimeOptions.defaults().with(given);
+    }
+
+    /** The {@link ExecutionOption} fields read, as text for {@code Execution.resolve}. */
+    static Map<ExecutionOption, String> execution(Map<String, String> values) {
+        Map<ExecutionOption, String> given = new EnumMap<>(ExecutionOption.class);
+        for (ExecutionOption o : ExecutionOption.values()) {
+            if (values.containsKey(o.key())) {
+                given.put(o, o.choices().isEmpty() ? Integer.toString(integer(values, o.key())) : values.get(o.key()));
+            }
+        }
+        return given;
+    }
+
+    /** A dialog's number as the option's type reads it ("200.0" -> "200" for a whole number). */
+    private static String integral(SlimeOption o, String text) {
+        if (o.type() == SlimeOption.Type.INT || o.type() == SlimeOption.Type.LONG) {
+            try {
+                return Long.toString(Long.parseLong(text.trim()));              // exact, a seed above 2^53 too
+            } catch (NumberFormatException notWhole) {
+                // a dialog's "200.0" below
+            }
+            try {
+                double d = Double.parseDouble(text.trim());
+                if (d == Math.rint(d) && Math.abs(d) < 9e15) {
+                    return Long.toString((long) d);
+                }
+            } catch (NumberFormatException e) {
+                // the table says what is wrong
+            }
+        }
+        return text;
     }
 
     /**

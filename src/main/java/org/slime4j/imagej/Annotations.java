@@ -2,7 +2,10 @@ package org.slime4j.imagej;
 
 import ij.ImagePlus;
 import ij.WindowManager;
+import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
+import java.awt.GraphicsEnvironment;
 import ij.io.RoiDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +17,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Where a training image's annotation comes from, and reading the sources that need no window: an ROI-set file (as
- * the ROI Manager saves it) and a label image (an open image named by its title, or a file). The ROI Manager and the
- * overlay are read by the Fiji front ends; headless, only files and open images exist.
+ * Where a training image's annotation comes from, and reading it: the ROI Manager, the overlay, an ROI-set file (as
+ * the ROI Manager saves it) or a label image (an open image named by its title, or a file). Headless there is no ROI
+ * Manager: only the overlay, files and open images.
  */
 public final class Annotations {
     /** The annotation choices of the Train dialogs and macros, by their labels. */
@@ -51,6 +54,50 @@ public final class Annotations {
     }
 
     private Annotations() {
+    }
+
+    /** One training image and its annotation: ROIs, or a label image (the other is empty or null). */
+    public record Annotated(ImagePlus image, Roi[] rois, ImagePlus labels) {
+        public Annotated {
+            rois = rois == null ? new Roi[0] : rois;
+        }
+    }
+
+    /**
+     * {@code imp} with its annotation from {@code source}: the ROI Manager's ROIs (its overlay's when the ROI Manager
+     * has none, as headless), the overlay's, an ROI-set file's, or a label image ({@code file}: a file, or the title
+     * of an open image).
+     */
+    public static Annotated of(ImagePlus imp, Source source, String file) throws IOException {
+        if (source.needsFile() && (file == null || file.isBlank())) {
+            throw new IllegalArgumentException("annotation '" + source.label + "' needs annotation_file: "
+                    + (source == Source.ROI_FILE ? "the ROI set (.zip) the ROI Manager saved"
+                    : "a label image file, or the title of an open label image"));
+        }
+        return switch (source) {
+            case ROI_MANAGER, OVERLAY -> new Annotated(imp, rois(imp, source), null);
+            case ROI_FILE -> new Annotated(imp, readRoiSet(Path.of(file.trim())), null);
+            case LABEL_IMAGE -> new Annotated(imp, null, labelImage(file));
+        };
+    }
+
+    /** The ROIs of the ROI Manager (its overlay's when it has none, as headless) or of the overlay. */
+    public static Roi[] rois(ImagePlus imp, Source source) {
+        if (source == Source.ROI_MANAGER && !GraphicsEnvironment.isHeadless()) {
+            RoiManager rm = RoiManager.getInstance();
+            if (rm != null && rm.getCount() > 0) {
+                return rm.getRoisAsArray();
+            }
+        }
+        Overlay overlay = imp.getOverlay();
+        return overlay == null ? new Roi[0] : overlay.toArray();
+    }
+
+    /** The part names of the image's ROIs (ROI Manager, else overlay) after the background, space separated. */
+    public static String roiPartNames(ImagePlus imp) {
+        Roi[] rois = rois(imp, Source.ROI_MANAGER);
+        List<String> names = RoiMasks.partNames("", rois.length > 0 ? rois : rois(imp, Source.OVERLAY));
+        return String.join(" ", names.subList(1, names.size()));
     }
 
     /** The ROIs of an ImageJ ROI-set zip (as the ROI Manager saves it) or of a single {@code .roi} file, in order. */

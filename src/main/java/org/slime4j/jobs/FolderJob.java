@@ -1,21 +1,16 @@
 package org.slime4j.jobs;
 
-import ij.IJ;
 import ij.ImagePlus;
-import ij.io.FileSaver;
-import ij.io.Opener;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.Tiling;
@@ -28,8 +23,16 @@ import org.slime4j.imagej.Segmentation;
  * temporary file and renamed, so no half-written file is ever left under the final name; a file that fails is
  * reported and the loop goes on. With a shard {@code i/n}, only the files at positions ≡ i-1 (mod n) are done, so an
  * array job of n tasks covers the folder exactly once.
+ *
+ * @param input        the folder to segment
+ * @param pattern      which of its files (a glob, e.g. {@link #IMAGES})
+ * @param output       the folder of the label TIFFs (created)
+ * @param learnedParts the {@code .slime} file
+ * @param model        the base model
+ * @param confidence   also {@code <name>_confidence.tif}, written before the labels
  */
-public final class FolderJob {
+public record FolderJob(Path input, String pattern, Path output, Path learnedParts, Path model, Execution execution,
+                        Shard shard, Tiling tiling, long seed, boolean confidence) implements Job<FolderJob.Summary> {
     /** What a run did; {@code failures} are "name: reason" lines. */
     public record Summary(int total, int written, int skipped, List<String> failures) {
         @Override
@@ -111,9 +114,6 @@ public final class FolderJob {
     /** The default pattern: the image types ImageJ opens without plugins, in either case. */
     public static final String IMAGES = "*.{tif,tiff,png,jpg,jpeg,bmp,gif,TIF,TIFF,PNG,JPG,JPEG,BMP,GIF}";
 
-    private FolderJob() {
-    }
-
     /** The files of {@code folder} matching {@code glob}, sorted by name, that belong to {@code shard}. */
     public static List<Path> files(Path folder, String glob, Shard shard) throws IOException {
         return mine(matching(folder, glob), shard);
@@ -159,41 +159,45 @@ public final class FolderJob {
         return outFolder.resolve((dot > 0 ? name.substring(0, dot) : name) + "_labels.tif");
     }
 
-    public static Summary run(Slime slime, LearnedParts parts, Path in, String glob, Path out, Shard shard,
-                              Tiling tiling, long seed, Consumer<String> log, BooleanSupplier cancelled)
-            throws IOException {
-        return run(slime, parts, in, glob, out, shard, tiling, seed, false, log, cancelled);
+    /**
+     * Segments this job's share of the folder with the learned parts on the session's model; every file's outcome is
+     * a log line, a failing file one of the summary's failures.
+     */
+    @Override
+    public Summary run(JobListener listener) throws IOException {
+        LearnedParts parts = LearnedParts.load(learnedParts);
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new IOException("Output folder " + output + " is not a folder.");
+        }
+        List<Path> all = matching(input, pattern);
+        List<Path> files = mine(all, shard);
+        listener.log("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '"
+                + pattern + "' in " + input);
+        Files.createDirectories(output);
+        if (!Files.isWritable(output)) {
+            throw new IOException("Output folder " + output + " is not writable.");
+        }
+        try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+            return segment(lease.slime(), parts, files, listener);
+        }
     }
 
-    /** As the other {@code run}; with {@code confidence} also {@code <name>_confidence.tif}, written first. */
-    public static Summary run(Slime slime, LearnedParts parts, Path in, String glob, Path out, Shard shard,
-                              Tiling tiling, long seed, boolean confidence, Consumer<String> log,
-                              BooleanSupplier cancelled) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IOException("Output folder " + out + " is not a folder.");
-        }
-        List<Path> all = matching(in, glob);
-        List<Path> files = mine(all, shard);
-        log.accept("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '" + glob
-                + "' in " + in);
-        Files.createDirectories(out);
-        if (!Files.isWritable(out)) {
-            throw new IOException("Output folder " + out + " is not writable.");
-        }
+    private Summary segment(Slime slime, LearnedParts parts, List<Path> files, JobListener listener)
+            throws IOException {
         int written = 0;
         int skipped = 0;
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            if (cancelled.getAsBoolean()) {
-                log.accept("cancelled after " + i + "/" + files.size());
+            if (listener.cancelled()) {
+                listener.log("cancelled after " + i + "/" + files.size());
                 break;
             }
             Path file = files.get(i);
-            Path target = outputFor(file, out);
+            Path target = outputFor(file, output);
             ImageFiles.deleteStaleTemporaries(target);
             if (Files.exists(target)) {
                 skipped++;
-                log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + ": skipped, "
+                listener.log((i + 1) + "/" + files.size() + " " + file.getFileName() + ": skipped, "
                         + target.getFileName() + " exists");
                 continue;
             }
@@ -211,10 +215,12 @@ public final class FolderJob {
                 }
                 ImageFiles.writeAtomically(r.labels(), target);
                 written++;
-                log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + " -> " + target.getFileName());
+                listener.log((i + 1) + "/" + files.size() + " " + file.getFileName() + " -> " + target.getFileName());
+                listener.progress(new JobListener.Progress(i + 1, files.size(), Double.NaN, "SLiMe " + (i + 1) + "/"
+                        + files.size() + " " + file.getFileName()));
             } catch (Exception e) {
                 failures.add(file.getFileName() + ": " + e.getMessage());
-                log.accept((i + 1) + "/" + files.size() + " " + file.getFileName() + ": FAILED: " + e.getMessage());
+                listener.log((i + 1) + "/" + files.size() + " " + file.getFileName() + ": FAILED: " + e.getMessage());
             }
         }
         return new Summary(files.size(), written, skipped, failures);

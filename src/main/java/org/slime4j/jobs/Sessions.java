@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.slime4j.core.slime.Slime;
-import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.engine.Engines;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.engine.DjlContext;
@@ -83,14 +82,6 @@ public final class Sessions {
         }
         current.users++;
         return new Lease(current);
-    }
-
-    /**
-     * How Fiji and macros run a model: on {@code device}, with the memory and speed options of the environment
-     * ({@link Execution#fromEnvironment}).
-     */
-    public static Execution execution(DeviceChoice device) {
-        return Execution.fromEnvironment(System.getenv()).withDevice(device);
     }
 
     /** How the kept model runs, if one is kept (for status lines and checks). */

@@ -1,5 +1,6 @@
 package org.slime4j.core.engine;
 
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -16,11 +17,6 @@ import java.util.Map;
  *                       through the VAE and the UNet as one batch; memory grows with each (see the README). Default 1
  */
 public record Execution(DeviceChoice device, Precision precision, int attentionSlice, int cropsPerPass) {
-    /** The environment variable a Fiji or macro user sets for {@link #attentionSlice}. */
-    public static final String ATTENTION_SLICE_VARIABLE = "SLIME_ATTENTION_SLICE";
-    /** The environment variable a Fiji or macro user sets for {@link #cropsPerPass}. */
-    public static final String CROPS_PER_PASS_VARIABLE = "SLIME_CROPS_PER_PASS";
-
     public Execution {
         if (device == null || precision == null) {
             throw new IllegalArgumentException("an execution needs a device and a precision");
@@ -44,13 +40,25 @@ public record Execution(DeviceChoice device, Precision precision, int attentionS
     }
 
     /**
-     * The defaults with the memory and speed options of {@code env} ({@value #ATTENTION_SLICE_VARIABLE},
-     * {@value #CROPS_PER_PASS_VARIABLE}; unset or blank: the default); a bad value is an error naming the variable.
+     * The execution a front end asks for: each {@link ExecutionOption} from {@code given} (flags, dialog fields or
+     * macro options; a blank or missing value is not given), else {@code env}'s variable, else the saved settings,
+     * else the default. A bad value is an error naming where it came from.
      */
+    public static Execution resolve(Map<ExecutionOption, String> given, Map<String, String> env) {
+        Map<ExecutionOption, Object> v = new EnumMap<>(ExecutionOption.class);
+        for (ExecutionOption o : ExecutionOption.values()) {
+            String text = given.get(o);
+            boolean fromFrontEnd = text != null && !text.isBlank();
+            boolean fromEnvironment = !fromFrontEnd && env.get(o.variable()) != null && !env.get(o.variable()).isBlank();
+            v.put(o, o.parse(fromFrontEnd ? text : o.initial(env), fromEnvironment ? o.variable() : o.key()));
+        }
+        return new Execution((DeviceChoice) v.get(ExecutionOption.DEVICE), (Precision) v.get(ExecutionOption.PRECISION),
+                (int) v.get(ExecutionOption.ATTENTION_SLICE), (int) v.get(ExecutionOption.CROPS_PER_PASS));
+    }
+
+    /** {@link #resolve} with nothing given: the environment, the saved settings, the defaults. */
     public static Execution fromEnvironment(Map<String, String> env) {
-        Execution d = defaults();
-        return d.withAttentionSlice(number(env, ATTENTION_SLICE_VARIABLE, d.attentionSlice(), 0))
-                .withCropsPerPass(number(env, CROPS_PER_PASS_VARIABLE, d.cropsPerPass(), 1));
+        return resolve(Map.of(), env);
     }
 
     public Execution withDevice(DeviceChoice v) {
@@ -69,19 +77,4 @@ public record Execution(DeviceChoice device, Precision precision, int attentionS
         return new Execution(device, precision, attentionSlice, v);
     }
 
-    private static int number(Map<String, String> env, String name, int fallback, int min) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a whole number >= " + min + ", got '" + value + "'");
-    }
 }

@@ -11,40 +11,89 @@ import java.util.function.Function;
  * new option is a constant here, its record component and the place the core uses it.
  */
 public enum SlimeOption {
-    WORKING_SIZE("working_size", "--size", Type.INT, "512", 8, 8192, 8, SlimeOptions::workingSize,
-            "working size S: the image, or each tile, is resized to S×S (a multiple of 8; 256 is ~4x faster on a "
-                    + "CPU)"),
-    CROSS_LAYERS("cross_layers", null, Type.LAYERS, String.join(",", SlimeOptions.DEFAULT_CROSS_LAYERS), 0, 0, 0,
+    WORKING_SIZE("working_size", "--size", Type.INT, "512", Range.multipleOf(8), SlimeOptions::workingSize,
+            "working size S: the image, or each tile, is resized to S×S (256 is ~4x faster on a CPU)"),
+    CROSS_LAYERS("cross_layers", null, Type.LAYERS, String.join(",", SlimeOptions.DEFAULT_CROSS_LAYERS), Range.ANY,
             SlimeOptions::crossLayers, "module paths whose cross-attention scores make the part maps"),
-    SELF_LAYERS("self_layers", null, Type.LAYERS, String.join(",", SlimeOptions.DEFAULT_SELF_LAYERS), 0, 0, 0,
+    SELF_LAYERS("self_layers", null, Type.LAYERS, String.join(",", SlimeOptions.DEFAULT_SELF_LAYERS), Range.ANY,
             SlimeOptions::selfLayers, "module paths whose self-attention scores make the self map"),
-    TRAIN_T_MIN("train_t_min", null, Type.INT, "5", 0, 999, 0, SlimeOptions::trainTMin,
+    TRAIN_T_MIN("train_t_min", null, Type.INT, "5", Range.between(0, 999), SlimeOptions::trainTMin,
             "smallest diffusion step drawn in training"),
-    TRAIN_T_MAX("train_t_max", null, Type.INT, "100", 0, 999, 0, SlimeOptions::trainTMax,
+    TRAIN_T_MAX("train_t_max", null, Type.INT, "100", Range.between(0, 999), SlimeOptions::trainTMax,
             "largest diffusion step drawn in training"),
-    TEST_T("test_t", null, Type.INT, "100", 0, 999, 0, SlimeOptions::testT, "diffusion step of segmentation"),
-    LEARNING_RATE("learning_rate", "--lr", Type.DECIMAL, "0.1", 1e-9, 1e3, 0, SlimeOptions::learningRate,
+    TEST_T("test_t", null, Type.INT, "100", Range.between(0, 999), SlimeOptions::testT,
+            "diffusion step of segmentation"),
+    LEARNING_RATE("learning_rate", "--lr", Type.DECIMAL, "0.1", Range.above(0), SlimeOptions::learningRate,
             "Adam's learning rate on the learned vectors"),
-    SD_LOSS_COEF("sd_loss_coef", null, Type.DECIMAL, "0.005", 0, 1e6, 0, SlimeOptions::sdLossCoef,
+    SD_LOSS_COEF("sd_loss_coef", null, Type.DECIMAL, "0.005", Range.atLeast(0), SlimeOptions::sdLossCoef,
             "weight of the noise-prediction loss"),
-    SELF_ATTENTION_LOSS_COEF("self_attention_loss_coef", null, Type.DECIMAL, "1.0", 0, 1e6, 0,
+    SELF_ATTENTION_LOSS_COEF("self_attention_loss_coef", null, Type.DECIMAL, "1.0", Range.atLeast(0),
             SlimeOptions::selfAttentionLossCoef, "weight of the WAS-map loss"),
-    GUIDANCE_SCALE("guidance_scale", null, Type.DECIMAL, "100", 0, 1e6, 0, SlimeOptions::guidanceScale,
+    GUIDANCE_SCALE("guidance_scale", null, Type.DECIMAL, "100", Range.atLeast(0), SlimeOptions::guidanceScale,
             "classifier-free guidance in the noise-prediction loss"),
-    EPOCHS("epochs", "--epochs", Type.INT, "200", 0, 1_000_000, 0, SlimeOptions::epochs,
+    EPOCHS("epochs", "--epochs", Type.INT, "200", Range.atLeast(1), SlimeOptions::epochs,
             "training epochs (the paper's 200)"),
-    PATCH_THRESHOLD("patch_threshold", null, Type.DECIMAL, "0.2", 0, 1, 0, SlimeOptions::patchThreshold,
+    PATCH_THRESHOLD("patch_threshold", null, Type.DECIMAL, "0.2", Range.between(0, 1), SlimeOptions::patchThreshold,
             "parts whose cross map peaks below this are dropped from a crop"),
-    PATCHES_PER_SIDE("patches_per_side", null, Type.INT, "1", 1, 64, 0, SlimeOptions::patchesPerSide,
+    PATCHES_PER_SIDE("patches_per_side", null, Type.INT, "1", Range.atLeast(1), SlimeOptions::patchesPerSide,
             "n: segmentation runs n×n crops"),
-    PATCH_SIZE("patch_size", null, Type.INT, "0", 0, 8192, 0, SlimeOptions::patchSize,
+    PATCH_SIZE("patch_size", null, Type.INT, "0", Range.atLeast(0), SlimeOptions::patchSize,
             "P: side of a crop in working pixels (0: S)"),
-    AUGMENT("augment", "--augment", Type.FLAG, "true", 0, 0, 0, SlimeOptions::augment,
+    AUGMENT("augment", "--augment", Type.FLAG, "true", Range.ANY, SlimeOptions::augment,
             "flip, blur, crop and rotate the training samples as the reference does"),
-    MIN_CROP_RATIO("min_crop_ratio", null, Type.DECIMAL, "0.8", 1e-3, 1, 0, SlimeOptions::minCropRatio,
+    MIN_CROP_RATIO("min_crop_ratio", null, Type.DECIMAL, "0.8", Range.fraction(), SlimeOptions::minCropRatio,
             "smallest crop side of the augmentation, as a fraction of S"),
-    SEED("seed", "--seed", Type.LONG, "42", Long.MIN_VALUE, Long.MAX_VALUE, 0, SlimeOptions::seed,
+    SEED("seed", "--seed", Type.LONG, "42", Range.ANY, SlimeOptions::seed,
             "random seed of every draw: the same seed, the same result");
+
+    /**
+     * The values a number may take: at least (or above) {@code min}, at most {@code max}, a multiple of
+     * {@code multipleOf} (0: any); {@link #words} says it in a message.
+     */
+    public record Range(double min, boolean minIncluded, double max, int multipleOf) {
+        static final Range ANY = new Range(Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY, 0);
+
+        static Range atLeast(double min) {
+            return new Range(min, true, Double.POSITIVE_INFINITY, 0);
+        }
+
+        static Range above(double min) {
+            return new Range(min, false, Double.POSITIVE_INFINITY, 0);
+        }
+
+        static Range between(double min, double max) {
+            return new Range(min, true, max, 0);
+        }
+
+        static Range fraction() {
+            return new Range(0, false, 1, 0);
+        }
+
+        static Range multipleOf(int n) {
+            return new Range(n, true, Double.POSITIVE_INFINITY, n);
+        }
+
+        boolean allows(double v) {
+            return (minIncluded ? v >= min : v > min) && v <= max && (multipleOf == 0 || v % multipleOf == 0);
+        }
+
+        /** "a whole number >= 1", "a number > 0", "a multiple of 8", "a number in 0..1", ... */
+        String words(Type type) {
+            String number = type == Type.DECIMAL ? "a number" : "a whole number";
+            if (multipleOf > 0) {
+                return "a multiple of " + multipleOf;
+            }
+            String lo = (minIncluded ? " >= " : " > ") + text(min);
+            if (max == Double.POSITIVE_INFINITY) {
+                return min == Double.NEGATIVE_INFINITY ? number : number + lo;
+            }
+            return minIncluded ? number + " in " + text(min) + ".." + text(max) : number + lo + " and <= " + text(max);
+        }
+
+        private static String text(double d) {
+            return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        }
+    }
 
     /** How an option's value is written and read. */
     public enum Type { INT, LONG, DECIMAL, FLAG, LAYERS }
@@ -53,21 +102,17 @@ public enum SlimeOption {
     private final String flag;
     private final Type type;
     private final String defaultText;
-    private final double min;
-    private final double max;
-    private final int multipleOf;
+    private final Range range;
     private final Function<SlimeOptions, Object> get;
     private final String help;
 
-    SlimeOption(String key, String flag, Type type, String defaultText, double min, double max, int multipleOf,
-                Function<SlimeOptions, Object> get, String help) {
+    SlimeOption(String key, String flag, Type type, String defaultText, Range range, Function<SlimeOptions, Object> get,
+                String help) {
         this.key = key;
         this.flag = flag;
         this.type = type;
         this.defaultText = defaultText;
-        this.min = min;
-        this.max = max;
-        this.multipleOf = multipleOf;
+        this.range = range;
         this.get = get;
         this.help = help;
     }
@@ -136,13 +181,17 @@ public enum SlimeOption {
                 case LAYERS -> List.of(t.split("\\s*,\\s*"));
             });
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be " + switch (type) {
-                case INT, LONG -> "a whole number";
-                case DECIMAL -> "a number";
-                case FLAG -> "true or false";
-                case LAYERS -> "a comma-separated list of module paths";
-            } + ", got '" + text + "'");
+            throw new IllegalArgumentException(key + " must be " + allowed() + ", got '" + text + "'");
         }
+    }
+
+    /** What this option allows, in words: "a whole number >= 1", "true or false", ... */
+    public String allowed() {
+        return switch (type) {
+            case INT, LONG, DECIMAL -> range.words(type);
+            case FLAG -> "true or false";
+            case LAYERS -> "a comma-separated list of module paths";
+        };
     }
 
     /** {@code value} (a number of any boxed type, a boolean, a list) as this option's type, checked. */
@@ -181,15 +230,10 @@ public enum SlimeOption {
     }
 
     private Object check(Object v) {
-        if (v instanceof Number n && type != Type.LONG) {
-            double d = n.doubleValue();
-            if (!(d >= min && d <= max) || (multipleOf > 0 && n.intValue() % multipleOf != 0)) {
-                throw new IllegalArgumentException(key + " must be " + (multipleOf > 0 ? "a multiple of " + multipleOf
-                        + " " : "") + "in " + format(type == Type.INT ? (Object) (int) min : min) + ".."
-                        + format(type == Type.INT ? (Object) (int) max : max) + ", got " + format(v));
-            }
+        if (v instanceof Number n && !range.allows(n.doubleValue())) {
+            throw new IllegalArgumentException(key + " must be " + allowed() + ", got '" + format(v) + "'");
         }
-        if (v instanceof List<?> list && list.stream().anyMatch(s -> s.toString().isBlank())) {
+        if (v instanceof List<?> list && (list.isEmpty() || list.stream().anyMatch(s -> s.toString().isBlank()))) {
             throw new IllegalArgumentException(key + " must name at least one module path, got " + list);
         }
         return v;

@@ -1,31 +1,18 @@
-package org.slime4j.jobs;
+package org.slime4j.imagej;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-import org.slime4j.core.slime.Slime;
-import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LabelImage;
-import org.slime4j.core.slime.SlimeOptions;
-import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
-import org.slime4j.imagej.Images;
-import org.slime4j.imagej.RoiMasks;
 
-/**
- * Training from ImageJ images, shared by the SciJava commands, the ImageJ 1.x plugin and the CLI: annotations to
- * training pairs, then training on the session's model and saving the result. Thin over {@link Slime#train}.
- */
-public final class Training {
-    private Training() {
+/** Annotated ImageJ images as the core's training pairs: RGB planes and their masks. */
+public final class TrainingPairs {
+    private TrainingPairs() {
     }
 
     /**
@@ -72,25 +59,4 @@ public final class Training {
         return InputMapping.AUTO.resolve(imp.getBitDepth());
     }
 
-    /**
-     * Trains as {@code request} says on the model at {@code model} and saves to {@code output} (none when null;
-     * never replacing an existing file unless {@code overwrite}), also after a cancel (the kept epoch); returns what
-     * the training kept.
-     */
-    public static Trained train(Path model, Execution execution, Slime.TrainingRequest request, SlimeOptions options,
-                                Path output, boolean overwrite, Trainer.Listener listener, BooleanSupplier cancelled,
-                                Consumer<String> status) throws IOException {
-        if (output != null && !overwrite && output.toFile().exists()) {
-            throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
-        }
-        status.accept("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
-        try (Sessions.Lease lease = Sessions.open(model, execution, status)) {
-            status.accept("SLiMe: training " + request.partNames() + " on " + request.pairs().size() + " image(s)");
-            Trained t = lease.slime().train(request, options, listener, cancelled);
-            if (output != null && t.outcome().epochsRun() > 0) {
-                t.parts().save(output, overwrite);
-            }
-            return t;
-        }
-    }
 }

@@ -1,0 +1,41 @@
+package org.slime4j.jobs;
+
+import ij.ImagePlus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slime4j.core.engine.Execution;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.Tiling;
+import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Segmentation;
+
+/**
+ * SLiMe Segment as every front end runs it: an image or stack (every (z, t) plane, or the current one) into a
+ * 16-bit label image, and with {@code confidence} a confidence map; with {@code output} both are also written as
+ * TIFFs (the map beside the labels, first), atomically, never replacing a file unless {@code overwrite}.
+ */
+public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Execution execution, boolean allSlices,
+                         Tiling tiling, long seed, boolean confidence, Path output, boolean overwrite)
+        implements Job<Segmentation.Result> {
+    @Override
+    public Segmentation.Result run(JobListener listener) throws IOException {
+        LearnedParts parts = LearnedParts.load(learnedParts);
+        if (output != null && !overwrite && Files.exists(output)) {
+            throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
+        }
+        listener.status("SLiMe: loading " + model);
+        Segmentation.Result r;
+        try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+            listener.status("SLiMe: segmenting " + image.getTitle());
+            r = Segmentation.segment(lease.slime(), parts, image, allSlices, tiling, seed, confidence);
+        }
+        if (output != null) {
+            if (r.confidence() != null) {
+                ImageFiles.writeAtomically(r.confidence(), ImageFiles.confidenceFor(output));
+            }
+            ImageFiles.writeAtomically(r.labels(), output);
+        }
+        return r;
+    }
+}

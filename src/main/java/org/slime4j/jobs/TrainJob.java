@@ -1,0 +1,126 @@
+package org.slime4j.jobs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slime4j.core.engine.Execution;
+import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LabelImage;
+import org.slime4j.core.slime.Slime;
+import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trained;
+import org.slime4j.core.slime.Trainer;
+import org.slime4j.imagej.Annotations;
+import org.slime4j.imagej.RoiMasks;
+import org.slime4j.imagej.TrainingPairs;
+
+/**
+ * SLiMe Train as every front end runs it: learn parts from annotated images on the session's model and save them.
+ * The part names are {@code parts} (space or comma separated) when given, else the ROIs' names, else part1, part2,
+ * ... up to the largest label of the label images; all images are mapped to RGB by the first image's rule, which is
+ * stored. Progress counts the steps of this run; epochs count on from a continued file's.
+ *
+ * @param images       the annotated images (one: one-shot; more: few-shot)
+ * @param previewEvery 0, or a live preview every this many epochs
+ * @param continueFrom null, or a {@code .slime} file to go on training from
+ * @param output       null (nothing saved), or the {@code .slime} file to write (kept epoch; also after a cancel)
+ */
+public record TrainJob(List<Annotations.Annotated> images, String parts, Path model, Execution execution,
+                       SlimeOptions options, boolean validate, int previewEvery, Path continueFrom, Path output,
+                       boolean overwrite) implements Job<Trained> {
+    public TrainJob {
+        images = List.copyOf(images);
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("training needs at least one annotated image");
+        }
+    }
+
+    @Override
+    public Trained run(JobListener listener) throws IOException {
+        if (output != null && !overwrite && Files.exists(output)) {
+            throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
+        }
+        List<String> names = partNames(listener);
+        InputMapping mapping = TrainingPairs.mapping(images.get(0).image());
+        List<Trainer.Pair> pairs = new ArrayList<>();
+        for (Annotations.Annotated a : images) {
+            pairs.addAll(TrainingPairs.pairs(a.image(), a.rois(), a.labels(), names, mapping));
+        }
+        Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping, previewEvery,
+                continueFrom);
+        listener.status("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
+        try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+            listener.status("SLiMe: training " + names + " on " + pairs.size() + " image(s)");
+            Trained t = lease.slime().train(request, options, new Reporter(listener, options.epochs(), pairs.size(),
+                    names), listener::cancelled);
+            if (output != null && t.outcome().epochsRun() > 0) {
+                t.parts().save(output, overwrite);
+            }
+            return t;
+        }
+    }
+
+    /** The part names, the background first; names found in label images are said in the log. */
+    private List<String> partNames(JobListener listener) {
+        List<ij.gui.Roi> rois = new ArrayList<>();
+        List<ij.ImagePlus> labels = new ArrayList<>();
+        for (Annotations.Annotated a : images) {
+            rois.addAll(List.of(a.rois()));
+            if (a.labels() != null) {
+                labels.add(a.labels());
+            }
+        }
+        if ((parts != null && !parts.isBlank()) || labels.isEmpty()) {
+            return RoiMasks.partNames(parts, rois.toArray(new ij.gui.Roi[0]));
+        }
+        List<String> names = RoiMasks.partNamesForLabels(labels);
+        listener.log("SLiMe: parts from the label image(s): " + names.subList(1, names.size()) + " (name them with "
+                + listener.option("parts") + ")");
+        return names;
+    }
+
+    /** The trainer's reports as the job's: steps of this run of all, epochs with their time, the preview. */
+    private static final class Reporter implements Trainer.Listener {
+        private final JobListener listener;
+        private final int epochs;
+        private final int total;
+        private final List<String> names;
+        private final long start = System.nanoTime();
+        private long lastEpoch = start;
+        private int steps;
+        private int epochsRun;
+
+        Reporter(JobListener listener, int epochs, int pairs, List<String> names) {
+            this.listener = listener;
+            this.epochs = epochs;
+            this.total = epochs * pairs;
+            this.names = names;
+        }
+
+        @Override
+        public void step(Trainer.StepReport r) {
+            steps++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            listener.progress(new JobListener.Progress(steps, total, elapsed / steps * (total - steps),
+                    String.format("SLiMe epoch %d, loss %.4f", r.epoch(), r.result().loss())));
+        }
+
+        @Override
+        public void epoch(int epoch, double loss, double iou, boolean best) {
+            long now = System.nanoTime();
+            epochsRun++;
+            double seconds = (now - lastEpoch) / 1e9;
+            lastEpoch = now;
+            double perEpoch = (now - start) / 1e9 / epochsRun;
+            listener.epoch(new JobListener.Epoch(epoch, epoch - epochsRun + epochs, loss, iou, best, seconds,
+                    perEpoch * (epochs - epochsRun)));
+        }
+
+        @Override
+        public void preview(int epoch, LabelImage labels) {
+            listener.preview(epoch, labels, names);
+        }
+    }
+}
