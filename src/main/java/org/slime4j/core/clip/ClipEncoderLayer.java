@@ -27,14 +27,8 @@ final class ClipEncoderLayer {
 
     /** [B, S, D] -> [B, S, D]. */
     NDArray forward(NDArray x, NDArray mask) {
-        NDArray h;
-        try (NDArray n = layerNorm1.forward(x); NDArray a = selfAttn.forward(n, mask)) {
-            h = x.add(a);                                                        // [B, S, D]
-        }
-        try (h; NDArray n = layerNorm2.forward(h); NDArray up = fc1.forward(n);  // [B, S, I]
-             NDArray act = activation(up); NDArray down = fc2.forward(act)) {    // [B, S, D]
-            return h.add(down);
-        }
+        NDArray h = Nn.scoped(() -> x.add(selfAttn.forward(layerNorm1.forward(x), mask))); // [B, S, D]
+        return Nn.then(h, r -> r.add(fc2.forward(activation(fc1.forward(layerNorm2.forward(r)))))); // [B, S, D]
     }
 
     private NDArray activation(NDArray x) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.weights.Owned;
 import org.slime4j.core.config.ClipTextConfig;
+import org.slime4j.core.nn.Nn;
 import org.slime4j.core.nn.LayerNorm;
 import org.slime4j.core.weights.WeightStore;
 
@@ -50,14 +51,10 @@ public final class ClipTextModel {
         }
         try (NDArray mask = causalMask(m, (int) s)) {
             for (ClipEncoderLayer layer : layers) {
-                try (NDArray old = h) {
-                    h = layer.forward(old, mask);                                    // [B, S, D]
-                }
+                h = Nn.then(h, old -> layer.forward(old, mask));                     // [B, S, D]
             }
         }
-        try (NDArray last = h) {
-            return finalLayerNorm.forward(last);
-        }
+        return Nn.then(h, finalLayerNorm::forward);                                  // [B, S, D]
     }
 
     private static NDArray causalMask(NDManager m, int s) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.slime4j.core.weights.WeightStore;
+import org.slime4j.core.nn.Nn;
 
 /**
  * diffusers {@code CrossAttnDownBlock2D} ({@code withAttention}) and {@code DownBlock2D}: resnets, each followed by a
@@ -33,9 +34,8 @@ public final class DownBlock2D {
         for (int i = 0; i < resnets.size(); i++) {
             h = resnets.get(i).forward(h, temb);                                 // [B, out, H, W]
             if (!attentions.isEmpty()) {
-                try (NDArray old = h) {
-                    h = attentions.get(i).forward(old, context, capture);        // [B, out, H, W]
-                }
+                Transformer2DModel attention = attentions.get(i);
+                h = Nn.then(h, old -> attention.forward(old, context, capture)); // [B, out, H, W]
             }
             skips.push(h);
         }

@@ -2,6 +2,7 @@ package org.slime4j.core.unet;
 
 import ai.djl.ndarray.NDArray;
 import org.slime4j.core.weights.WeightStore;
+import org.slime4j.core.nn.Nn;
 
 /** diffusers {@code UNetMidBlock2DCrossAttn}: resnet, transformer, resnet. */
 public final class UNetMidBlock2DCrossAttn {
@@ -20,9 +21,8 @@ public final class UNetMidBlock2DCrossAttn {
 
     /** [B, C, H, W] -> [B, C, H, W]. */
     public NDArray forward(NDArray x, NDArray temb, NDArray context, AttentionCapture capture) {
-        try (NDArray h = resnet0.forward(x, temb);
-             NDArray a = attention.forward(h, context, capture)) {
-            return resnet1.forward(a, temb);
-        }
+        NDArray h = resnet0.forward(x, temb);                                    // [B, C, H, W]
+        h = Nn.then(h, old -> attention.forward(old, context, capture));         // [B, C, H, W]
+        return Nn.then(h, old -> resnet1.forward(old, temb));                   // [B, C, H, W]
     }
 }

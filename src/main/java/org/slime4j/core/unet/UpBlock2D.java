@@ -3,10 +3,12 @@ package org.slime4j.core.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.slime4j.core.weights.WeightStore;
+import org.slime4j.core.nn.Nn;
 
 /**
  * diffusers {@code CrossAttnUpBlock2D} ({@code withAttention}) and {@code UpBlock2D}: each resnet takes the hidden
@@ -36,21 +38,18 @@ public final class UpBlock2D {
     public NDArray forward(NDArray x, NDArray temb, NDArray context, AttentionCapture capture, Deque<NDArray> skips) {
         NDArray h = x;
         for (int i = 0; i < resnets.size(); i++) {
-            try (NDArray old = h; NDArray skip = skips.pop();
-                 NDArray joined = NDArrays.concat(new NDList(old, skip), 1)) {  // [B, C + skip, H, W]
-                h = resnets.get(i).forward(joined, temb);                       // [B, out, H, W]
+            ResnetBlock2D resnet = resnets.get(i);
+            try (NDArray skip = skips.pop()) {
+                h = Nn.then(h, old -> resnet.forward(NDArrays.concat(new NDList(old, skip), 1), temb)); // [B, out, H, W]
             }
             if (!attentions.isEmpty()) {
-                try (NDArray old = h) {
-                    h = attentions.get(i).forward(old, context, capture);       // [B, out, H, W]
-                }
+                Transformer2DModel attention = attentions.get(i);
+                h = Nn.then(h, old -> attention.forward(old, context, capture));  // [B, out, H, W]
             }
         }
         if (upsampler != null) {
-            NDArray next = skips.peek();
-            try (NDArray old = h) {
-                h = upsampler.forward(old, next.getShape().get(2), next.getShape().get(3)); // [B, out, 2H, 2W]
-            }
+            Shape next = skips.peek().getShape();
+            h = Nn.then(h, old -> upsampler.forward(old, next.get(2), next.get(3))); // [B, out, 2H, 2W]
         }
         return h;
     }

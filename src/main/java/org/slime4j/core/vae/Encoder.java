@@ -54,20 +54,16 @@ final class Encoder {
     public NDArray forward(NDArray x) {
         NDArray h = convIn.forward(x);                                           // [N, c0, H, W]
         for (int i = 0; i < resnets.size(); i++) {
-            try (NDArray old = h) {
-                h = resnets.get(i).forward(old, null);                           // [N, c_b, ., .]
-            }
+            ResnetBlock2D resnet = resnets.get(i);
+            h = Nn.then(h, old -> resnet.forward(old, null));                    // [N, c_b, ., .]
             Downsample2D down = downsamplers.get(i / layersPerBlock);
             if (down != null && i % layersPerBlock == layersPerBlock - 1) {
-                try (NDArray old = h) {
-                    h = down.forward(old);                                       // [N, c_b, ./2, ./2]
-                }
+                h = Nn.then(h, down::forward);                                   // [N, c_b, ./2, ./2]
             }
         }
-        try (NDArray old = h; NDArray m0 = midResnet0.forward(old, null);
-             NDArray ma = midAttention.forward(m0); NDArray m1 = midResnet1.forward(ma, null);
-             NDArray n = convNormOut.forward(m1); NDArray a = Nn.silu(n)) {
-            return convOut.forward(a);                                           // [N, 2·latent, ., .]
-        }
+        h = Nn.then(h, old -> midResnet0.forward(old, null));                    // [N, c, ., .]
+        h = Nn.then(h, midAttention::forward);                                   // [N, c, ., .]
+        h = Nn.then(h, old -> midResnet1.forward(old, null));                    // [N, c, ., .]
+        return Nn.then(h, old -> convOut.forward(Nn.silu(convNormOut.forward(old)))); // [N, 2·latent, ., .]
     }
 }
