@@ -73,7 +73,8 @@ public final class Screenshots {
                 .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 42);
         rm.runCommand(cell, "Show None");
         new TrainJob(List.of(new Annotations.Annotated(cell, rm.getRoisAsArray(), null)), "", model,
-                Execution.on(DeviceChoice.CPU), o, true, 1, null, slime, true).run(new JobListener() {
+                Execution.on(DeviceChoice.CPU), o, java.util.Set.of(), true, 1, null, slime, true)
+                .run(new JobListener() {
                     @Override
                     public void preview(int epoch, LabelImage labels, List<String> parts) {
                         Preview.show(cell, labels, parts.size());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.engine.ExecutionOption;
@@ -90,7 +91,7 @@ final class CliDemo implements Callable<Integer>, CliOptions.Takes {
         Path slime = out.resolve("cell.slime");
         Files.deleteIfExists(slime);                             // the demo's own file from a previous run
         Trained trained = new TrainJob(List.of(new Annotations.Annotated(image, CliIo.readRois(sample.resolve(
-                "cell-rois.zip")), null)), "halo cell", base, execution, options, true, 0, null, slime, false)
+                "cell-rois.zip")), null)), "halo cell", base, execution, options, Set.of(), true, 0, null, slime, false)
                 .run(CliTrain.progress());
         System.out.println("wrote " + slime + ": parts " + trained.parts().partNames() + "; " + trained.summary());
         Path labels = out.resolve("cell_labels.tif");

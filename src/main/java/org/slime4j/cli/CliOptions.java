@@ -30,6 +30,20 @@ final class CliOptions {
         }
     }
 
+    /** How the command line spells the option {@code key}: its table flag, else {@code --key-with-dashes}. */
+    static String flag(String key) {
+        SlimeOption o = SlimeOption.byKey(key);
+        if (o != null && o.flag() != null) {
+            return o.flag();
+        }
+        for (ExecutionOption e : ExecutionOption.values()) {
+            if (e.key().equals(key)) {
+                return e.flag();
+            }
+        }
+        return "--" + key.replace('_', '-');
+    }
+
     /** Adds the tables' flags to every subcommand of {@code cli} that {@link Takes} them. */
     static void install(CommandLine cli) {
         for (CommandLine sub : cli.getSubcommands().values()) {

@@ -3,6 +3,7 @@ package org.slime4j.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.SlimeOption;
@@ -73,9 +74,10 @@ final class CliTrain implements Callable<Integer>, CliOptions.Takes {
                     rois.isEmpty() ? null : CliIo.readRois(rois.get(i)),
                     labels.isEmpty() ? null : CliIo.open(labels.get(i), "--labels")));
         }
-        SlimeOptions o = SlimeOptions.defaults().with(CliOptions.given(spec, slimeOptions()));
+        Map<SlimeOption, Object> given = CliOptions.given(spec, slimeOptions());
         Trained t = new TrainJob(annotated, parts, common.model, common.execution(CliOptions.givenExecution(spec,
-                executionOptions())), o, !noValidate, 0, init, out, overwrite).run(progress());
+                executionOptions())), SlimeOptions.defaults().with(given), given.keySet(), !noValidate, 0, init, out,
+                overwrite).run(progress());
         System.out.println("wrote " + out + ": parts " + t.parts().partNames() + "; " + t.summary());
         return 0;
     }
@@ -108,7 +110,7 @@ final class CliTrain implements Callable<Integer>, CliOptions.Takes {
 
             @Override
             public String option(String key) {
-                return "--" + key.replace('_', '-');
+                return CliOptions.flag(key);
             }
 
             @Override

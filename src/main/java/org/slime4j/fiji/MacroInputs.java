@@ -39,6 +39,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
             MacroOptions given = MacroOptions.parse(options);
             List<ModuleItem<?>> inputs = userInputs(module);
             given.checkKeys(inputs.stream().map(ModuleItem::getName).toList());
+            command.macroKeys(given.keys());
             for (ModuleItem<?> input : inputs) {
                 String name = input.getName();
                 if (input.getType() == ImagePlus.class) {

@@ -2,7 +2,9 @@ package org.slime4j.fiji;
 
 import java.lang.reflect.Field;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.scijava.plugin.Parameter;
 import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.SlimeOption;
@@ -27,6 +29,22 @@ final class OptionFields {
             }
         });
         return SlimeOptions.defaults().with(values);
+    }
+
+    /**
+     * The {@link SlimeOption}s the user gave: the keys a macro gave, else the fields changed from their defaults
+     * (a dialog shows every field; one left at its default is not a choice to hold against a continued file's).
+     */
+    static Set<SlimeOption> given(SlimeCommand command) {
+        Set<SlimeOption> given = EnumSet.noneOf(SlimeOption.class);
+        Set<String> macro = command.macroKeys();
+        fields(command).forEach((name, value) -> {
+            SlimeOption o = SlimeOption.byKey(name);
+            if (o != null && (macro != null ? macro.contains(name) : !o.coerce(value).equals(o.defaultValue()))) {
+                given.add(o);
+            }
+        });
+        return given;
     }
 
     /** The {@link ExecutionOption}s the command has a field for, as text for {@code Execution.resolve}. */

@@ -6,6 +6,7 @@ import ij.macro.Interpreter;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
@@ -27,6 +28,18 @@ public abstract class SlimeCommand extends ContextCommand {
 
     @Parameter
     protected LogService log;
+
+    /** The keys a macro gave this command ({@link MacroInputs} sets them); null when no macro ran it. */
+    private Set<String> macroKeys;
+
+    void macroKeys(Set<String> keys) {
+        macroKeys = Set.copyOf(keys);
+    }
+
+    /** The keys a macro gave; null when no macro ran this command. */
+    Set<String> macroKeys() {
+        return macroKeys;
+    }
 
     /** The command's label, which is its menu leaf and its name in {@code run("...", options)}. */
     public String label() {

@@ -2,11 +2,14 @@ package org.slime4j.fiji;
 
 import ij.ImagePlus;
 import java.io.File;
+import java.io.IOException;
 import java.util.List;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOption;
+import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.jobs.TrainJob;
@@ -59,8 +62,22 @@ public class TrainCommand extends ModelCommand {
     @Parameter
     private boolean overwrite = false;
 
-    @Parameter(label = "Continue from learned parts (optional)", style = "open", required = false, persist = false)
+    @Parameter(label = "Continue from learned parts (optional)", style = "open", required = false, persist = false,
+            callback = "takeSettingsFrom")
     private File continue_from;
+
+    /** Fills the option fields from the file to continue, whose settings a continued training keeps. */
+    protected void takeSettingsFrom() {
+        try {
+            SlimeOptions o = LearnedParts.load(continue_from.toPath()).options();
+            working_size = o.workingSize();
+            learning_rate = o.learningRate();
+            seed = o.seed();
+            augment = o.augment();
+        } catch (IOException | RuntimeException e) {
+            // not a readable .slime file: the training says so when it starts
+        }
+    }
 
     /** Proposes the part names of the image's ROIs (ROI Manager, else overlay). */
     protected void offerRoiNames() {
@@ -75,8 +92,8 @@ public class TrainCommand extends ModelCommand {
             Annotations.Annotated annotated = Annotations.of(image, Annotations.Source.parse(annotation),
                     annotation_file == null ? null : annotation_file.getPath());
             Trained t = new TrainJob(List.of(annotated), parts, modelPath(), execution(),
-                    OptionFields.slimeOptions(this), validate, preview_every, path(continue_from), path(output),
-                    overwrite).run(listener(image));
+                    OptionFields.slimeOptions(this), OptionFields.given(this), validate, preview_every,
+                    path(continue_from), path(output), overwrite).run(listener(image));
             log.info(label() + ": " + t.parts().partNames() + ", " + t.summary() + (output == null
                     || t.outcome().epochsRun() == 0 ? "" : ", saved " + output));
             status.clearStatus();

@@ -6,9 +6,11 @@ import ij.plugin.frame.Recorder;
 import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.SlimeOption;
 import org.slime4j.core.slime.SlimeOptions;
@@ -87,6 +89,24 @@ final class Fields {
             }
         });
         return SlimeOptions.defaults().with(given);
+    }
+
+    /**
+     * The {@link SlimeOption}s the user gave: the keys of the macro that runs the command, else the fields changed
+     * from their defaults in the dialog.
+     */
+    static Set<SlimeOption> given(Map<String, String> values) {
+        String options = Macro.getOptions();
+        Set<String> macro = options == null ? null : MacroOptions.parse(options).keys();
+        SlimeOptions read = slimeOptions(values);
+        Set<SlimeOption> given = EnumSet.noneOf(SlimeOption.class);
+        for (String key : values.keySet()) {
+            SlimeOption o = SlimeOption.byKey(key);
+            if (o != null && (macro != null ? macro.contains(key) : !o.of(read).equals(o.defaultValue()))) {
+                given.add(o);
+            }
+        }
+        return given;
     }
 
     /** The {@link ExecutionOption} fields read, as text for {@code Execution.resolve}. */

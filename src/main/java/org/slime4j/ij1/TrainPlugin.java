@@ -35,7 +35,7 @@ public class TrainPlugin extends Ij1Command {
         Annotations.Annotated annotated = Annotations.of(imp, Annotations.Source.parse(v.get("annotation")),
                 v.get("annotation_file"));
         Trained t = new TrainJob(List.of(annotated), v.get("parts"), Models.parse(v.get("model")), execution(v),
-                Fields.slimeOptions(v), Fields.flag(v, "validate"), Fields.integer(v, "preview_every"),
+                Fields.slimeOptions(v), Fields.given(v), Fields.flag(v, "validate"), Fields.integer(v, "preview_every"),
                 Fields.path(v, "continue_from"), Fields.path(v, "output"), Fields.flag(v, "overwrite"))
                 .run(listener(imp));
         boolean saved = Fields.path(v, "output") != null && t.outcome().epochsRun() > 0;

@@ -60,6 +60,11 @@ public final class MacroOptions {
         return new MacroOptions(values);
     }
 
+    /** Every key given, in order. */
+    public java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(values.keySet());
+    }
+
     /** Whether {@code key} is given, with a value or as a word. */
     public boolean has(String key) {
         return values.containsKey(key);

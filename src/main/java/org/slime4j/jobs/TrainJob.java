@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.InputMapping;
+import org.slime4j.core.slime.LearnedParts;
+import org.slime4j.core.slime.SlimeOption;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.SlimeOptions;
@@ -20,18 +25,22 @@ import org.slime4j.imagej.TrainingPairs;
  * SLiMe Train as every front end runs it: learn parts from annotated images on the session's model and save them.
  * The part names are {@code parts} (space or comma separated) when given, else the ROIs' names, else part1, part2,
  * ... up to the largest label of the label images; all images are mapped to RGB by the first image's rule, which is
- * stored. Progress counts the steps of this run; epochs count on from a continued file's.
+ * stored. Progress counts the steps of this run; epochs count on from a continued file's. A training that continues
+ * a {@code .slime} file takes that file's options (working size, seed, t range, augmentation, loss weights,
+ * learning rate, layers) except those the user {@code given}, and its own number of epochs; it says which it took.
  *
  * @param images       the annotated images (one: one-shot; more: few-shot)
+ * @param given        the options the user gave explicitly (a flag, a macro key, a changed field)
  * @param previewEvery 0, or a live preview every this many epochs
  * @param continueFrom null, or a {@code .slime} file to go on training from
  * @param output       null (nothing saved), or the {@code .slime} file to write (kept epoch; also after a cancel)
  */
 public record TrainJob(List<Annotations.Annotated> images, String parts, Path model, Execution execution,
-                       SlimeOptions options, boolean validate, int previewEvery, Path continueFrom, Path output,
-                       boolean overwrite) implements Job<Trained> {
+                       SlimeOptions options, Set<SlimeOption> given, boolean validate, int previewEvery,
+                       Path continueFrom, Path output, boolean overwrite) implements Job<Trained> {
     public TrainJob {
         images = List.copyOf(images);
+        given = Set.copyOf(given);
         if (images.isEmpty()) {
             throw new IllegalArgumentException("training needs at least one annotated image");
         }
@@ -50,16 +59,42 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
         }
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping, previewEvery,
                 continueFrom);
+        SlimeOptions o = effectiveOptions(listener);
         listener.status("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
             listener.status("SLiMe: training " + names + " on " + pairs.size() + " image(s)");
-            Trained t = lease.slime().train(request, options, new Reporter(listener, options.epochs(), pairs.size(),
-                    names), listener::cancelled);
+            Trained t = lease.slime().train(request, o, new Reporter(listener, o.epochs(), pairs.size(), names),
+                    listener::cancelled);
             if (output != null && t.outcome().epochsRun() > 0) {
                 t.parts().save(output, overwrite);
             }
             return t;
         }
+    }
+
+    /**
+     * The options to train with: these, or when continuing a file, the file's with the given ones and this round's
+     * epochs in place (said in the log).
+     */
+    private SlimeOptions effectiveOptions(JobListener listener) throws IOException {
+        if (continueFrom == null) {
+            return options;
+        }
+        SlimeOptions parent = LearnedParts.load(continueFrom).options();
+        Map<SlimeOption, Object> mine = new EnumMap<>(SlimeOption.class);
+        given.forEach(o -> mine.put(o, o.of(options)));
+        mine.put(SlimeOption.EPOCHS, options.epochs());
+        List<String> taken = new ArrayList<>();
+        for (SlimeOption o : SlimeOption.offered()) {
+            if (!mine.containsKey(o)) {
+                taken.add(listener.option(o.key()) + "=" + o.format(o.of(parent)));
+            }
+        }
+        listener.log("SLiMe: continuing " + continueFrom.getFileName() + " with its settings" + (taken.isEmpty() ? ""
+                : " (" + String.join(", ", taken) + ", and the layers, t range and loss weights)") + "; given: "
+                + (given.isEmpty() ? "nothing" : String.join(", ", given.stream().map(o -> listener.option(o.key())
+                + "=" + o.format(o.of(options))).toList())));
+        return parent.with(mine);
     }
 
     /** The part names, the background first; names found in label images are said in the log. */

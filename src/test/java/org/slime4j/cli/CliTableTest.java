@@ -189,6 +189,28 @@ class CliTableTest {
     }
 
     @Test
+    void continuingTakesTheFilesSettingsUnlessGivenAndSaysWhichItTook() throws Exception {
+        String parent = tmp.resolve("seeded.slime").toString();
+        assertEquals(0, cli("train", "--model", model, "--image", image, "--labels", labels, "--out", parent,
+                "--epochs", "1", "--size", "64", "--seed", "5", "--no-augment", "--device", "cpu").code);
+        String next = tmp.resolve("inherits.slime").toString();
+        Result r = cli("train", "--model", model, "--image", image, "--labels", labels, "--out", next, "--epochs",
+                "1", "--device", "cpu", "--init", parent);
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("continuing seeded.slime with its settings (--size=64, --lr=0.1, --augment=false, "
+                + "--seed=5, and the layers, t range and loss weights); given: --epochs=1"), r.err);
+        org.slime4j.core.slime.SlimeOptions o = org.slime4j.core.slime.LearnedParts.load(Path.of(next)).options();
+        assertEquals(64, o.workingSize(), "S from the file, not the default 512");
+        assertEquals(5L, o.seed());
+        assertEquals(false, o.augment());
+        Result given = cli("train", "--model", model, "--image", image, "--labels", labels, "--out",
+                tmp.resolve("given.slime").toString(), "--epochs", "1", "--device", "cpu", "--init", parent,
+                "--seed", "9");
+        assertEquals(0, given.code, given.err);
+        assertEquals(9L, org.slime4j.core.slime.LearnedParts.load(tmp.resolve("given.slime")).options().seed());
+    }
+
+    @Test
     void versionInfoAndTheDefaultPatternSayWhatTheyShould() throws Exception {
         Result version = cli("--version");
         assertEquals(0, version.code);

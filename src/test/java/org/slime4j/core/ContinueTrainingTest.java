@@ -2,6 +2,7 @@ package org.slime4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import org.slime4j.core.engine.DeviceChoice;
 import org.slime4j.core.slime.Continuation;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOptions;
+import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.core.model.TinyModel;
 import org.slime4j.core.slime.Slime;
@@ -70,6 +72,36 @@ class ContinueTrainingTest {
             assertEquals(lineage.get(0).images(), lineage.get(1).images(), "the same training image");
             assertEquals(2, lineage.get(1).epochs());
             assertEquals(16, lineage.get(1).parent().length());
+        }
+    }
+
+    @Test
+    void aCorrectedAnnotationIsLearnedAndTheParentsBestIsNotHeldAgainstIt() throws Exception {
+        try (Slime s = Slime.open(TinyModel.write(tmp.resolve("model"), false, org.slime4j.core.weights.DType.F32, 80),
+                DeviceChoice.CPU)) {
+            Path first = tmp.resolve("first.slime");
+            LearnedParts parent = s.train(request(SlimeTest.NAMES, null), SlimeTest.options(3, false), Trainer.NONE,
+                    () -> false).parts();
+            parent.save(first, false);
+            Trainer.Pair pair = Samples.sample(64, 64);
+            int[] swapped = pair.mask().labels().clone();                      // the correction: parts 1 and 2 swapped
+            for (int i = 0; i < swapped.length; i++) {
+                swapped[i] = swapped[i] == 0 ? 0 : 3 - swapped[i];
+            }
+            Trainer.Pair corrected = new Trainer.Pair(pair.image(), new org.slime4j.core.slime.LabelImage(64, 64,
+                    swapped));
+            Trained t = s.train(new Slime.TrainingRequest(SlimeTest.NAMES, null, List.of(corrected), true,
+                    InputMapping.REFERENCE, 0, first), SlimeTest.options(2, false), Trainer.NONE, () -> false);
+            assertTrue(t.outcome().bestEpoch() > 3, "the kept epoch is of the new round: " + t.outcome().bestEpoch());
+            for (int i = 0; i < 2; i++) {
+                assertFalse(java.util.Arrays.equals(parent.vectors()[i], t.parts().vectors()[i]),
+                        "the saved vectors learned the correction, row " + i);
+            }
+            assertEquals(parent.continuation().state().bestEpoch(), t.previous().epoch());
+            assertTrue(t.summary().contains("the parent file kept epoch " + t.previous().epoch()), t.summary());
+            Trained same = s.train(request(SlimeTest.NAMES, first), SlimeTest.options(1, false), Trainer.NONE,
+                    () -> false);
+            assertNull(same.previous(), "the same images and annotation: the parent's best stays comparable");
         }
     }
 

@@ -47,8 +47,8 @@ class ContinuedProgressTest {
         SlimeOptions o = SlimeOptions.defaults().with(SlimeOption.WORKING_SIZE, 64).with(SlimeOption.EPOCHS, epochs)
                 .with(SlimeOption.AUGMENT, false);
         return new TrainJob(List.of(new Annotations.Annotated(FijiTest.annotated("t"), FijiTest.annotated("t")
-                .getOverlay().toArray(), null)), "", model, Execution.on(DeviceChoice.CPU), o, true, 0, from, out,
-                true);
+                .getOverlay().toArray(), null)), "", model, Execution.on(DeviceChoice.CPU), o,
+                java.util.Set.of(SlimeOption.values()), true, 0, from, out, true);
     }
 
     @Test

@@ -13,13 +13,16 @@ import org.slime4j.core.weights.SafeTensorsWriter;
  * What a {@code .slime} file keeps so that training can go on from it: the last epoch's vectors and Adam's state
  * beside the kept (best) ones, the random generators' state, the epochs run, the best epoch and its IoU, and the
  * file's lineage: one round per training, with its parent file's SHA-256 (null for the first), the SHA-256 of each
- * training image's pixels, and the epochs it ran.
+ * training image's pixels and of each annotation, and the epochs it ran.
  */
 public record Continuation(Trainer.State state, byte[] random, List<Round> lineage) {
     private static final Gson GSON = new Gson();
 
-    /** One training round. */
-    public record Round(String parent, List<String> images, int epochs) {
+    /**
+     * One training round: the parent file's SHA-256 (null for the first), each training image's and each mask's
+     * (null in files written before masks were recorded), and the epochs it ran.
+     */
+    public record Round(String parent, List<String> images, List<String> masks, int epochs) {
     }
 
     public Continuation {

@@ -81,6 +81,29 @@ record Resumption(Trainer.State state, Randomness.Seeded random, List<Continuati
         return HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
 
+    /**
+     * Whether the parent's last round trained on these very images and annotations: then its best epoch was measured
+     * on what this round measures, and stays comparable. Unknown (a file without mask hashes) counts as other data.
+     */
+    boolean sameData(List<String> images, List<String> masks) {
+        if (lineage.isEmpty()) {
+            return false;
+        }
+        Continuation.Round last = lineage.get(lineage.size() - 1);
+        return images.equals(last.images()) && last.masks() != null && masks.equals(last.masks());
+    }
+
+    /** The first 16 hex digits of the SHA-256 of a mask's labels (what training was told). */
+    public static String sha256(LabelImage mask) {
+        MessageDigest md = digest();
+        ByteBuffer b = ByteBuffer.allocate(4 * mask.labels().length + 8);
+        b.putInt(mask.width()).putInt(mask.height());
+        b.asIntBuffer().put(mask.labels());                          // the view starts after the two sizes
+        b.rewind();
+        md.update(b);
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
     /** The first 16 hex digits of the SHA-256 of an image's RGB values (what training saw). */
     public static String sha256(RgbImage image) {
         MessageDigest md = digest();

@@ -145,16 +145,25 @@ public final class Slime implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Randomness.Seeded random = from == null ? Randomness.seeded(o.seed()) : from.random();
+        List<String> images = request.pairs().stream().map(p -> Resumption.sha256(p.image())).toList();
+        List<String> masks = request.pairs().stream().map(p -> Resumption.sha256(p.mask())).toList();
+        Trainer.State start = from == null ? null : from.state();
+        Trained.Previous previous = null;
+        if (start != null && start.bestEpoch() > 0 && !from.sameData(images, masks)) {
+            // other images or annotations: the parent's best IoU was measured on other data, so this round keeps the
+            // best of its own epochs (and a correction always reaches the saved vectors)
+            previous = new Trained.Previous(start.bestEpoch(), start.bestIou());
+            start = start.withoutBest();
+        }
         Trainer.Outcome outcome = Trainer.train(new Trainer.Setup(sd, text, o, request.pairs(),
                 request.validateOnTraining() ? request.pairs() : List.of(), new Trainer.Settings(false,
-                request.previewEvery())), random, from == null ? null : from.state(), listener, cancelled);
+                request.previewEvery())), random, start, listener, cancelled);
         List<Continuation.Round> lineage = new ArrayList<>(from == null ? List.of() : from.lineage());
-        lineage.add(new Continuation.Round(from == null ? null : from.parent(), request.pairs().stream()
-                .map(p -> Resumption.sha256(p.image())).toList(), outcome.epochsRun()
-                - (from == null ? 0 : from.state().epochs())));
+        lineage.add(new Continuation.Round(from == null ? null : from.parent(), images, masks,
+                outcome.epochsRun() - (start == null ? 0 : start.epochs())));
         return new Trained(new LearnedParts(request.partNames(), outcome.vectors(), text, identity, o,
                 request.inputMapping(), Instant.now().toString(), new Continuation(outcome.last(), random.state(),
-                lineage)), outcome);
+                lineage)), outcome, previous);
     }
 
     /** Segments one RGB image; the same {@code seed} gives the same labels. */

@@ -85,6 +85,10 @@ public final class Trainer {
      */
     public record State(float[][] vectors, float[][] adamM, float[][] adamV, int adamSteps, int epochs,
                         float[][] best, int bestEpoch, double bestIou) {
+        /** The same start with no best epoch yet: a round on other data keeps the best of its own epochs. */
+        public State withoutBest() {
+            return new State(vectors, adamM, adamV, adamSteps, epochs, vectors, 0, Double.NEGATIVE_INFINITY);
+        }
     }
 
     private Trainer() {
