@@ -43,6 +43,7 @@ import org.slime4j.core.weights.TensorInfo;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.jobs.FolderJob;
 import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.Outputs;
 import org.slime4j.imagej.RoiMasks;
 
 /**
@@ -223,8 +224,9 @@ class TroubleshootingTest {
         });
         t.put("shard out of range", () -> FolderJob.Shard.parse("5/4"));
         t.put("learned-parts file missing", () -> LearnedParts.load(tmp.resolve("missing.slime")));
-        t.put("output folder missing", () -> ImageFiles.writeAtomically(new ij.ImagePlus("x",
-                new ij.process.ShortProcessor(4, 4)), tmp.resolve("no-such-folder/x_labels.tif")));
+        t.put("output folder not writable", () -> Outputs.folder(Path.of("/proc/slime-test")));
+        t.put("output is a folder", () -> Outputs.file(Files.createDirectories(tmp.resolve("a-folder.tif")), true,
+                JobListener.NONE));
         t.put("the image given as its label image", () -> {
             ByteProcessor ip = new ByteProcessor(4, 4);
             ip.set(1, 1, 200);
@@ -267,7 +269,7 @@ class TroubleshootingTest {
             rows++;
         }
         assertTrue(triggers.isEmpty(), "triggers without a README row: " + triggers.keySet());
-        assertEquals(30, rows, "rows in the README's Troubleshooting table");
+        assertEquals(31, rows, "rows in the README's Troubleshooting table");
         assertFalse(table.isEmpty());
     }
 }

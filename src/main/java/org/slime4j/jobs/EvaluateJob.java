@@ -12,6 +12,9 @@ import org.slime4j.imagej.Evaluate;
 public record EvaluateJob(Path labels, Path truth, Path csv) implements Job<Map<String, Evaluation>> {
     @Override
     public Map<String, Evaluation> run(JobListener listener) throws java.io.IOException {
+        if (csv != null) {
+            Outputs.file(csv, true, listener);
+        }
         Map<String, Evaluation> results = Evaluate.run(labels, truth);
         if (csv != null) {
             Evaluate.writeCsv(results, csv);

@@ -166,17 +166,11 @@ public record FolderJob(Path input, String pattern, Path output, Path learnedPar
     @Override
     public Summary run(JobListener listener) throws IOException {
         LearnedParts parts = LearnedParts.load(learnedParts);
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            throw new IOException("Output folder " + output + " is not a folder.");
-        }
+        Outputs.folder(output);
         List<Path> all = matching(input, pattern);
         List<Path> files = mine(all, shard);
         listener.log("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '"
                 + pattern + "' in " + input);
-        Files.createDirectories(output);
-        if (!Files.isWritable(output)) {
-            throw new IOException("Output folder " + output + " is not writable.");
-        }
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
             return segment(lease.slime(), parts, files, listener);
         }

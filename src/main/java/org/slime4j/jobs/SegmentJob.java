@@ -21,8 +21,11 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
     @Override
     public Segmentation.Result run(JobListener listener) throws IOException {
         LearnedParts parts = LearnedParts.load(learnedParts);
-        if (output != null && !overwrite && Files.exists(output)) {
-            throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
+        if (output != null) {
+            Outputs.file(output, overwrite, listener);
+            if (confidence) {
+                Outputs.file(ImageFiles.confidenceFor(output), overwrite, listener);
+            }
         }
         listener.status("SLiMe: loading " + model);
         Segmentation.Result r;

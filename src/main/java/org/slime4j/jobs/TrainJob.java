@@ -48,8 +48,8 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
 
     @Override
     public Trained run(JobListener listener) throws IOException {
-        if (output != null && !overwrite && Files.exists(output)) {
-            throw new IOException("Output " + output + " exists already; choose another name or allow overwriting.");
+        if (output != null) {
+            Outputs.file(output, overwrite, listener);
         }
         List<String> names = partNames(listener);
         InputMapping mapping = TrainingPairs.mapping(images.get(0).image());

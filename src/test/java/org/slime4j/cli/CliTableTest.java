@@ -1,6 +1,7 @@
 package org.slime4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.process.ByteProcessor;
@@ -97,6 +98,12 @@ class CliTableTest {
         return args;
     }
 
+    /** A training to {@code out}, with everything else right. */
+    private static List<String> trainTo(String out) {
+        return List.of("train", "--model", model, "--image", image, "--labels", labels, "--out", out, "--size", "64",
+                "--epochs", "1", "--device", "cpu");
+    }
+
     @Test
     void eachBadInputGivesItsExitCodeAndAMessageThatSaysWhatIsWrong() {
         String out = tmp.resolve("out.tif").toString();
@@ -123,8 +130,15 @@ class CliTableTest {
             {List.of("segment", "--model", model, "--slime", labels, image, "--output", out), 1,
                 "is not a SLiMe learned-parts file (.slime)"},
             {segment("nowhere.tif", "--output", out), 1, "INPUT nowhere.tif does not exist"},
-            {segment(image, "--output", tmp.resolve("no/such/dir/x.tif").toString()), 1,
-                "Output folder " + tmp.resolve("no/such/dir") + " does not exist"},
+            {segment(image, "--output", tmp.resolve("image.tif/x.tif").toString()), 1,
+                "Output folder " + tmp.resolve("image.tif") + " is not a folder: " + tmp.resolve("image.tif")
+                        + " is a file"},
+            {segment(image, "--output", tmp.resolve("pngs").toString(), "--overwrite"), 1,
+                "Output " + tmp.resolve("pngs") + " is a folder, not a file"},
+            {trainTo(tmp.resolve("image.tif/x.slime").toString()), 1,
+                "is not a folder: " + tmp.resolve("image.tif") + " is a file"},
+            {trainTo("/proc/slime-test/x.slime"), 1, "Output folder /proc/slime-test is not writable"},
+            {trainTo(tmp.resolve("pngs").toString()), 1, "is a folder, not a file"},
             {segment(tmp.resolve("pngs").toString(), "--output", tmp.resolve("o1").toString(), "--pattern", "*.tif"),
                 1, "matches the pattern '*.tif'; the folder holds 1 files (a.png)"},
             {segment(tmp.resolve("empty").toString(), "--output", tmp.resolve("o2").toString()), 1,
@@ -136,6 +150,7 @@ class CliTableTest {
             Result r = cli(args.toArray(String[]::new));
             assertEquals(row[1], r.code, args + "\n" + r.err);
             assertTrue(r.err.contains((String) row[2]), args + ": expected '" + row[2] + "' in:\n" + r.err);
+            assertFalse(r.err.contains("epoch 1"), args + ": a bad output fails before the first epoch:\n" + r.err);
         }
     }
 
@@ -155,6 +170,19 @@ class CliTableTest {
         Result none = cli("evaluate", predicted.toString(), tmp.resolve("empty").toString());
         assertEquals(1, none.code);
         assertTrue(none.err.contains("has a ground truth of the same name"), none.err);
+    }
+
+    @Test
+    void missingOutputFoldersAreCreatedByEveryCommand() throws Exception {
+        Path labelsOut = tmp.resolve("made/by/segment/x.tif");
+        assertEquals(0, cli(segment(image, "--output", labelsOut.toString()).toArray(String[]::new)).code);
+        assertTrue(Files.isRegularFile(labelsOut));
+        Path csv = tmp.resolve("made/by/evaluate/e.csv");
+        assertEquals(0, cli("evaluate", labelsOut.toString(), labels, "--csv", csv.toString()).code);
+        assertTrue(Files.isRegularFile(csv));
+        Path slimeOut = tmp.resolve("made/by/train/t.slime");
+        assertEquals(0, cli(trainTo(slimeOut.toString()).toArray(String[]::new)).code);
+        assertTrue(Files.isRegularFile(slimeOut));
     }
 
     @Test
