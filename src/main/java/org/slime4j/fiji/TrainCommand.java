@@ -82,7 +82,11 @@ public class TrainCommand extends ModelCommand {
     /** Proposes the part names of the image's ROIs (ROI Manager, else overlay). */
     protected void offerRoiNames() {
         if (image != null && (parts == null || parts.isBlank())) {
-            parts = Annotations.roiPartNames(image);
+            try {
+                parts = Annotations.roiPartNames(image);
+            } catch (RuntimeException e) {
+                parts = "";                          // an unnamed ROI: the training says which when it starts
+            }
         }
     }
 

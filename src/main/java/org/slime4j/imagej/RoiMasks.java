@@ -50,6 +50,7 @@ public final class RoiMasks {
     public static List<String> partNamesForLabels(List<ij.ImagePlus> labelImages) {
         int max = 0;
         for (ij.ImagePlus imp : labelImages) {
+            checkLabelType(imp);
             max = Math.max(max, maxLabel(imp));
         }
         if (max == 0) {
@@ -117,10 +118,21 @@ public final class RoiMasks {
         return new LabelImage(width, height, labels);
     }
 
-    /** The part a ROI names: its name, or else its group's name; null when neither is set. */
+    /** The name ImageJ gives an ROI nobody named: its position, {@code 0375-0495} (a stack's: {@code 0001-...}). */
+    private static final java.util.regex.Pattern UNNAMED = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{4}(-\\d{4})?(-\\d+)?");
+
+    /**
+     * The part a ROI names: its name, or else its group's name; null when neither is set. A name ImageJ gave the ROI
+     * (its position) is refused: it would become a part of that name.
+     */
     static String partOf(Roi roi) {
         String name = roi.getName();
-        if (name != null && !name.isBlank()) {
+        if (name != null && UNNAMED.matcher(name.trim()).matches() && roi.getGroup() == 0) {
+            throw new IllegalArgumentException("ROI '" + name.trim() + "' has the name ImageJ gives an unnamed ROI "
+                    + "(its position): rename it after its part (ROI Manager › Rename), e.g. 'nucleus'.");
+        }
+        if (name != null && !name.isBlank() && !UNNAMED.matcher(name.trim()).matches()) {
             return name.trim();
         }
         int group = roi.getGroup();
@@ -144,6 +156,22 @@ public final class RoiMasks {
             n += b != 0 ? 1 : 0;
         }
         return n;
+    }
+
+    /**
+     * Refuses a label image that cannot hold labels: RGB (24-bit) or 32-bit float; the message names the image (its
+     * file, when it has one) and the fix.
+     */
+    public static void checkLabelType(ij.ImagePlus labels) {
+        int bits = labels.getBitDepth();
+        if (bits == 24 || bits == 32) {
+            ij.io.FileInfo fi = labels.getOriginalFileInfo();
+            String name = fi != null && fi.directory != null && fi.fileName != null
+                    ? java.nio.file.Path.of(fi.directory, fi.fileName).toString() : labels.getTitle();
+            throw new IllegalArgumentException("Label image " + name + " is " + (bits == 24 ? "RGB (24-bit)"
+                    : "32-bit float") + ": a label image holds whole numbers (8- or 16-bit), 0 for the background and "
+                    + "1, 2, ... for the parts; convert it (Image › Type › 8-bit or 16-bit) or export the labels again.");
+        }
     }
 
     /** Labels from a label image's pixels (any integer type), checked against the part count. */

@@ -24,6 +24,7 @@ public final class TrainingPairs {
                                            InputMapping mapping) {
         List<Trainer.Pair> out = new ArrayList<>();
         if (labelImage != null) {
+            RoiMasks.checkLabelType(labelImage);
             if (labelImage.getWidth() != imp.getWidth() || labelImage.getHeight() != imp.getHeight()) {
                 throw new IllegalArgumentException("label image '" + labelImage.getTitle() + "' is "
                         + labelImage.getWidth() + "×" + labelImage.getHeight() + " but the image is " + imp.getWidth()

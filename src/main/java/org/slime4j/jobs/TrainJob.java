@@ -57,6 +57,7 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
         for (Annotations.Annotated a : images) {
             pairs.addAll(TrainingPairs.pairs(a.image(), a.rois(), a.labels(), names, mapping));
         }
+        checkEveryPartHasPixels(names, pairs, listener);
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping, previewEvery,
                 continueFrom);
         SlimeOptions o = effectiveOptions(listener);
@@ -95,6 +96,23 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
                 + (given.isEmpty() ? "nothing" : String.join(", ", given.stream().map(o -> listener.option(o.key())
                 + "=" + o.format(o.of(options))).toList())));
         return parent.with(mine);
+    }
+
+    /** Refuses a named part that no annotation shows: it would be trained on nothing. */
+    private static void checkEveryPartHasPixels(List<String> names, List<Trainer.Pair> pairs, JobListener listener) {
+        long[] counts = new long[names.size()];
+        for (Trainer.Pair p : pairs) {
+            for (int v : p.mask().labels()) {
+                counts[v]++;
+            }
+        }
+        for (int k = 1; k < names.size(); k++) {
+            if (counts[k] == 0) {
+                throw new IllegalArgumentException("part '" + names.get(k) + "' has no pixel in the annotation: "
+                        + "outline it in at least one image, or leave it out of " + listener.option("parts") + " ("
+                        + names.subList(1, names.size()) + ")");
+            }
+        }
     }
 
     /** The part names, the background first; names found in label images are said in the log. */
