@@ -15,6 +15,7 @@ import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Slime;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Provenance;
 import org.slime4j.imagej.Segmentation;
 
 /**
@@ -33,11 +34,15 @@ import org.slime4j.imagej.Segmentation;
  */
 public record FolderJob(Path input, String pattern, Path output, Path learnedParts, Path model, Execution execution,
                         Shard shard, Tiling tiling, long seed, boolean confidence) implements Job<FolderJob.Summary> {
-    /** What a run did; {@code failures} are "name: reason" lines. */
-    public record Summary(int total, int written, int skipped, List<String> failures) {
+    /**
+     * What a run did: {@code written} outputs ({@code redone} of them replaced outputs made by other learned parts
+     * or settings), {@code skipped} ones made before by the same; {@code failures} are "name: reason" lines.
+     */
+    public record Summary(int total, int written, int skipped, int redone, List<String> failures) {
         @Override
         public String toString() {
-            return written + " written, " + skipped + " skipped (done before), " + failures.size() + " failed, of "
+            return written + " written" + (redone > 0 ? " (" + redone + " redone: made by other learned parts or "
+                    + "settings)" : "") + ", " + skipped + " skipped (done before), " + failures.size() + " failed, of "
                     + total + " in this shard";
         }
     }
@@ -178,8 +183,8 @@ public record FolderJob(Path input, String pattern, Path output, Path learnedPar
 
     private Summary segment(Slime slime, LearnedParts parts, List<Path> files, JobListener listener)
             throws IOException {
-        int written = 0;
-        int skipped = 0;
+        Provenance wanted = SegmentJob.provenance(learnedParts, tiling, seed, execution);
+        int[] counts = new int[Done.values().length];
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             if (listener.cancelled()) {
@@ -187,37 +192,63 @@ public record FolderJob(Path input, String pattern, Path output, Path learnedPar
                 break;
             }
             Path file = files.get(i);
-            Path target = outputFor(file, output);
-            ImageFiles.deleteStaleTemporaries(target);
-            if (Files.exists(target)) {
-                skipped++;
-                listener.log((i + 1) + "/" + files.size() + " " + file.getFileName() + ": skipped, "
-                        + target.getFileName() + " exists");
-                continue;
-            }
+            String at = (i + 1) + "/" + files.size() + " " + file.getFileName();
             try {
-                ImagePlus imp = ImageFiles.openQuietly(file);
-                if (imp == null) {
-                    throw new IOException("not an image ImageJ can open");
-                }
-                Segmentation.Result r = Segmentation.segment(slime, parts, imp, true, tiling, seed, confidence);
-                if (confidence) {                                        // the labels last: they mark a file done
-                    Path map = ImageFiles.confidenceFor(target);
-                    ImageFiles.deleteStaleTemporaries(map);
-                    Files.deleteIfExists(map);
-                    ImageFiles.writeAtomically(r.confidence(), map);
-                }
-                ImageFiles.writeAtomically(r.labels(), target);
-                written++;
-                listener.log((i + 1) + "/" + files.size() + " " + file.getFileName() + " -> " + target.getFileName());
-                listener.progress(new JobListener.Progress(i + 1, files.size(), Double.NaN, "SLiMe " + (i + 1) + "/"
-                        + files.size() + " " + file.getFileName()));
+                Path target = outputFor(file, output);
+                Done done = segmentOne(slime, parts, wanted, file, target);
+                counts[done.ordinal()]++;
+                listener.log(at + done.says(target));
+                listener.progress(new JobListener.Progress(i + 1, files.size(), Double.NaN, "SLiMe " + at));
             } catch (Exception e) {
                 failures.add(file.getFileName() + ": " + e.getMessage());
-                listener.log((i + 1) + "/" + files.size() + " " + file.getFileName() + ": FAILED: " + e.getMessage());
+                listener.log(at + ": FAILED: " + e.getMessage());
             }
         }
-        return new Summary(files.size(), written, skipped, failures);
+        return new Summary(files.size(), counts[Done.WRITTEN.ordinal()] + counts[Done.REDONE.ordinal()],
+                counts[Done.SKIPPED.ordinal()], counts[Done.REDONE.ordinal()], failures);
     }
 
+    /** What became of one file. */
+    private enum Done {
+        WRITTEN(" -> %s"), REDONE(" -> %s (redone: the old one was made by other learned parts or settings, or its "
+                + "confidence map was missing)"), SKIPPED(": skipped, %s exists (made by these learned parts and "
+                + "settings)");
+
+        private final String says;
+
+        Done(String says) {
+            this.says = says;
+        }
+
+        String says(Path target) {
+            return String.format(says, target.getFileName());
+        }
+    }
+
+    /**
+     * One file: skipped when its labels exist, made by the same learned parts and settings (and its confidence map
+     * exists when one is wanted); else segmented and written, the map first (the labels mark a file done).
+     */
+    private Done segmentOne(Slime slime, LearnedParts parts, Provenance wanted, Path file, Path target)
+            throws IOException {
+        Path map = ImageFiles.confidenceFor(target);
+        ImageFiles.deleteStaleTemporaries(target);
+        ImageFiles.deleteStaleTemporaries(map);
+        boolean existed = Files.exists(target);
+        if (existed && wanted.sameAs(Provenance.read(target)) && (!confidence || Files.exists(map))) {
+            return Done.SKIPPED;
+        }
+        ImagePlus imp = ImageFiles.openQuietly(file);
+        if (imp == null) {
+            throw new IOException("not an image ImageJ can open");
+        }
+        Segmentation.Result r = Segmentation.segment(slime, parts, imp, true, tiling, seed, confidence);
+        wanted.stamp(r.labels());
+        if (confidence) {
+            wanted.stamp(r.confidence());
+            ImageFiles.writeAtomically(r.confidence(), map);
+        }
+        ImageFiles.writeAtomically(r.labels(), target);
+        return existed ? Done.REDONE : Done.WRITTEN;
+    }
 }

@@ -8,6 +8,7 @@ import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Provenance;
 import org.slime4j.imagej.Segmentation;
 
 /**
@@ -33,6 +34,11 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
             listener.status("SLiMe: segmenting " + image.getTitle());
             r = Segmentation.segment(lease.slime(), parts, image, allSlices, tiling, seed, confidence);
         }
+        Provenance made = provenance(learnedParts, tiling, seed, execution);
+        made.stamp(r.labels());
+        if (r.confidence() != null) {
+            made.stamp(r.confidence());
+        }
         if (output != null) {
             if (r.confidence() != null) {
                 ImageFiles.writeAtomically(r.confidence(), ImageFiles.confidenceFor(output));
@@ -40,5 +46,12 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
             ImageFiles.writeAtomically(r.labels(), output);
         }
         return r;
+    }
+
+    /** What makes a segmentation's pixels: the learned-parts file and the tiling, seed and precision. */
+    static Provenance provenance(Path learnedParts, Tiling tiling, long seed, Execution execution) throws IOException {
+        return new Provenance(LearnedParts.sha256(learnedParts), learnedParts.getFileName().toString(), "tiling "
+                + (tiling.tiled() ? "tiles scale " + tiling.scale() + " overlap " + tiling.overlap() : "squeeze")
+                + ", seed " + seed + ", precision " + execution.precision().name().toLowerCase());
     }
 }

@@ -64,6 +64,11 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
         w.write(file, overwrite);
     }
 
+    /** The first 16 hex digits of {@code file}'s SHA-256: which learned parts made a result. */
+    public static String sha256(Path file) throws IOException {
+        return Resumption.sha256(file);
+    }
+
     /** Reads a {@code .slime} file, saying which key or tensor is wrong when it is not one. */
     public static LearnedParts load(Path file) throws IOException {
         checkIsSlimeFile(file);
