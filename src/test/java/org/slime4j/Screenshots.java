@@ -77,7 +77,7 @@ public final class Screenshots {
                 .run(new JobListener() {
                     @Override
                     public void preview(int epoch, LabelImage labels, List<String> parts) {
-                        Preview.show(cell, labels, parts.size());
+                        Preview.show(cell, labels, epoch, parts);
                     }
                 });
         cell.getWindow().toFront();

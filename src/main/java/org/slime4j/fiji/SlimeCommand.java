@@ -76,7 +76,7 @@ public abstract class SlimeCommand extends ContextCommand {
             @Override
             public void preview(int epoch, LabelImage labels, List<String> parts) {
                 if (previewOn != null) {
-                    Preview.show(previewOn, labels, parts.size());
+                    Preview.show(previewOn, labels, epoch, parts);
                 }
             }
 

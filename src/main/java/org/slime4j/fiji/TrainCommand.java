@@ -12,6 +12,7 @@ import org.slime4j.core.slime.SlimeOption;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
+import org.slime4j.imagej.Preview;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -103,6 +104,8 @@ public class TrainCommand extends ModelCommand {
             status.clearStatus();
         } catch (Exception e) {
             fail(e);
+        } finally {
+            Preview.remove(image);                          // the preview served while training; the image is theirs
         }
     }
 }

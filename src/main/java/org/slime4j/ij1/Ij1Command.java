@@ -113,7 +113,7 @@ abstract class Ij1Command implements PlugIn {
             @Override
             public void preview(int epoch, LabelImage labels, List<String> parts) {
                 if (previewOn != null) {
-                    Preview.show(previewOn, labels, parts.size());
+                    Preview.show(previewOn, labels, epoch, parts);
                     previewOn.updateAndDraw();
                 }
             }

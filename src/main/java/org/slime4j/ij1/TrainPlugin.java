@@ -9,6 +9,7 @@ import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.SlimeOption;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
+import org.slime4j.imagej.Preview;
 import org.slime4j.jobs.Models;
 import org.slime4j.jobs.TrainJob;
 
@@ -34,10 +35,15 @@ public class TrainPlugin extends Ij1Command {
         remember("model", v.get("model"));
         Annotations.Annotated annotated = Annotations.of(imp, Annotations.Source.parse(v.get("annotation")),
                 v.get("annotation_file"));
-        Trained t = new TrainJob(List.of(annotated), v.get("parts"), Models.parse(v.get("model")), execution(v),
-                Fields.slimeOptions(v), Fields.given(v), Fields.flag(v, "validate"), Fields.integer(v, "preview_every"),
-                Fields.path(v, "continue_from"), Fields.path(v, "output"), Fields.flag(v, "overwrite"))
-                .run(listener(imp));
+        Trained t;
+        try {
+            t = new TrainJob(List.of(annotated), v.get("parts"), Models.parse(v.get("model")), execution(v),
+                    Fields.slimeOptions(v), Fields.given(v), Fields.flag(v, "validate"),
+                    Fields.integer(v, "preview_every"), Fields.path(v, "continue_from"), Fields.path(v, "output"),
+                    Fields.flag(v, "overwrite")).run(listener(imp));
+        } finally {
+            Preview.remove(imp);                           // the preview served while training; the image is theirs
+        }
         boolean saved = Fields.path(v, "output") != null && t.outcome().epochsRun() > 0;
         if (saved) {
             remember("learned", v.get("output"));

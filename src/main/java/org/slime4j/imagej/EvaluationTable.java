@@ -22,16 +22,21 @@ public final class EvaluationTable {
                 t.addValue("FP", ((Long) row[4]).doubleValue());
                 t.addValue("FN", ((Long) row[5]).doubleValue());
             }
-            t.incrementCounter();
-            t.addValue("image", e.getKey());
-            t.addValue("part", "mean IoU");
-            t.addValue("IoU", e.getValue().meanIou());
-            t.incrementCounter();
-            t.addValue("image", e.getKey());
-            t.addValue("part", "all background (baseline)");
-            t.addValue("IoU", e.getValue().backgroundMeanIou());
+            summary(t, e.getKey(), "mean IoU", e.getValue().meanIou());
+            summary(t, e.getKey(), "all background (baseline)", e.getValue().backgroundMeanIou());
         }
         return t;
+    }
+
+    /** A row with one IoU; the columns that do not apply to it stay blank (as in the CSV), not 0. */
+    private static void summary(ResultsTable t, String image, String what, double iou) {
+        t.incrementCounter();
+        t.addValue("image", image);
+        t.addValue("part", what);
+        t.addValue("IoU", iou);
+        for (String column : new String[] {"Dice", "TP", "FP", "FN"}) {
+            t.addValue(column, "");
+        }
     }
 
     /** Shows the table (headless: nothing to show, the CSV and the log carry the numbers). */

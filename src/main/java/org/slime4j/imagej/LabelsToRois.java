@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * SLiMe › Labels to ROIs: a label plane as named area ROIs, one per part and connected region (8-connected), each
  * the region's exact outline (holes kept), named after its part, so a user edits, deletes or redraws a few and trains
- * again. The background gets none. {@link RoiMasks#rasterize} of the ROIs gives the label plane back.
+ * again. The background gets none. {@link RoiMasks#rasterize} of the ROIs gives the label plane back. A second run
+ * on the same label image replaces the ROIs the first one made (marked with the property {@value #FROM}).
  */
 public final class LabelsToRois {
     private LabelsToRois() {
@@ -42,7 +43,9 @@ public final class LabelsToRois {
         ij.plugin.frame.RoiManager rm = java.awt.GraphicsEnvironment.isHeadless() ? null
                 : ij.plugin.frame.RoiManager.getRoiManager();
         ij.gui.Overlay overlay = labels.getOverlay() == null ? new ij.gui.Overlay() : labels.getOverlay();
+        removeEarlier(labels.getTitle(), rm, overlay);
         for (Roi roi : rois) {
+            roi.setProperty(FROM, labels.getTitle());
             if (rm != null) {
                 rm.addRoi(roi);
             } else {
@@ -53,6 +56,31 @@ public final class LabelsToRois {
             labels.setOverlay(overlay);
         }
         return rois.size();
+    }
+
+    /** The ROI property that says which label image an ROI came from. */
+    static final String FROM = "SLiMe.labels";
+
+    /** Removes the ROIs an earlier run made from the label image titled {@code title}: a second run replaces them. */
+    private static void removeEarlier(String title, ij.plugin.frame.RoiManager rm, ij.gui.Overlay overlay) {
+        if (rm != null) {
+            Roi[] all = rm.getRoisAsArray();
+            List<Integer> mine = new ArrayList<>();
+            for (int i = 0; i < all.length; i++) {
+                if (title.equals(all[i].getProperty(FROM))) {
+                    mine.add(i);
+                }
+            }
+            if (!mine.isEmpty()) {
+                rm.setSelectedIndexes(mine.stream().mapToInt(Integer::intValue).toArray());
+                rm.runCommand("Delete");
+            }
+        }
+        for (Roi roi : overlay.toArray()) {
+            if (title.equals(roi.getProperty(FROM))) {
+                overlay.remove(roi);
+            }
+        }
     }
 
     public static List<Roi> rois(ImageProcessor labels, List<String> names, int plane) {

@@ -55,6 +55,39 @@ public final class Segmentation {
         return new Result(labels, map);
     }
 
+    /**
+     * One line about a label image: each part's share of its pixels, or, when no part passed the threshold, that
+     * every pixel is background and what to try.
+     */
+    public static String describe(ImagePlus labels, double threshold) {
+        List<String> names = Evaluate.partNames(labels);
+        long[] counts = new long[names == null ? 256 : names.size()];
+        long all = 0;
+        for (int z = 1; z <= labels.getStackSize(); z++) {
+            ij.process.ImageProcessor ip = labels.getStack().getProcessor(z);
+            for (int i = 0; i < ip.getPixelCount(); i++) {
+                int v = (int) ip.getf(i);
+                if (v < counts.length) {
+                    counts[v]++;
+                }
+                all++;
+            }
+        }
+        if (counts[0] == all) {
+            return labels.getTitle() + ": no part passed the threshold (patch threshold " + threshold + "), every "
+                    + "pixel is background: train more epochs or on more annotated images, check the base model, or "
+                    + "segment with tiling=tiles for structures small in a large image";
+        }
+        StringBuilder b = new StringBuilder(labels.getTitle()).append(':');
+        for (int k = 0; k < counts.length; k++) {
+            if (names != null || counts[k] > 0) {
+                b.append(k == 0 ? " " : ", ").append(names == null ? "label " + k : names.get(k))
+                        .append(String.format(" %.1f%%", 100.0 * counts[k] / all));
+            }
+        }
+        return b.toString();
+    }
+
     static String stem(String title) {
         int dot = title.lastIndexOf('.');
         return dot > 0 ? title.substring(0, dot) : title;

@@ -34,6 +34,7 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
             listener.status("SLiMe: segmenting " + image.getTitle());
             r = Segmentation.segment(lease.slime(), parts, image, allSlices, tiling, seed, confidence);
         }
+        listener.log(Segmentation.describe(r.labels(), parts.options().patchThreshold()));
         Provenance made = provenance(learnedParts, tiling, seed, execution);
         made.stamp(r.labels());
         if (r.confidence() != null) {

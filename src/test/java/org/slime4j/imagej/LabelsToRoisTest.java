@@ -68,5 +68,9 @@ class LabelsToRoisTest {
         }
         assertEquals(List.of("halo", "cell"), java.util.Arrays.stream(labels.getOverlay().toArray())
                 .map(Roi::getName).toList(), "named after the parts the label image carries");
+        labels.getOverlay().add(new Roi(1, 1, 2, 2));                          // the user's own ROI stays
+        LabelsToRois.toRoiManager(labels, false);
+        assertEquals(3, labels.getOverlay().size(), "a second run replaces its own ROIs, not the user's: "
+                + java.util.Arrays.toString(labels.getOverlay().toArray()));
     }
 }

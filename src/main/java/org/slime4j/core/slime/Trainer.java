@@ -37,7 +37,10 @@ public final class Trainer {
         default void epoch(int epoch, double meanLoss, double validationIou, boolean best) {
         }
 
-        /** Every {@link Settings#previewEvery} epochs: the first training image segmented with the current vectors. */
+        /**
+         * Every {@link Settings#previewEvery} epochs: the first training image segmented with the kept epoch's
+         * vectors (with validation; else the current ones), and that epoch.
+         */
         default void preview(int epoch, LabelImage labels) {
         }
 

@@ -118,10 +118,11 @@ final class TrainingRun implements AutoCloseable {
         listener.epoch(epoch, meanLoss, iou, improved);
         int every = setup.settings().previewEvery();
         if (every > 0 && epoch % every == 0) {
+            boolean kept = !validation.isEmpty();                  // the kept epoch so far, as the file would hold it
             RgbImage first = setup.pairs().get(0).image();
-            int[] labels = new Segmenter(setup.sd(), setup.text(), vectors, o).atImageSize(first, Tiling.squeeze(),
-                    Randomness.seeded(o.seed() + epoch), false).labels();     // its own draws
-            listener.preview(epoch, new LabelImage(first.width(), first.height(), labels));
+            int[] labels = new Segmenter(setup.sd(), setup.text(), kept ? best : vectors, o).atImageSize(first,
+                    Tiling.squeeze(), Randomness.seeded(o.seed() + epoch), false).labels();     // its own draws
+            listener.preview(kept ? bestEpoch : epoch, new LabelImage(first.width(), first.height(), labels));
         }
     }
 
