@@ -196,7 +196,7 @@ class TroubleshootingTest {
                 train(s).save(slime, false);
             }
             new FolderJob(in, "*.tif", file, slime, m, Execution.on(DeviceChoice.CPU), FolderJob.Shard.parse("1/1"),
-                    Tiling.squeeze(), 0, false).run(JobListener.NONE);
+                    Tiling.squeeze(), 0, false, false).run(JobListener.NONE);
         });
         t.put("`gpu` without CUDA", () -> {
             if (ai.djl.engine.Engine.getInstance().getGpuCount() > 0) {
@@ -213,7 +213,7 @@ class TroubleshootingTest {
                 train(s).save(slime, false);
             }
             FolderJob.Summary summary = new FolderJob(in, "*.tif", tmp.resolve("bad-out"), slime, m,
-                    Execution.on(DeviceChoice.CPU), FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0, false)
+                    Execution.on(DeviceChoice.CPU), FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0, false, false)
                     .run(JobListener.NONE);
             throw new IllegalStateException(summary.failures().get(0));
         });

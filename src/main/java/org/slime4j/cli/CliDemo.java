@@ -95,7 +95,7 @@ final class CliDemo implements Callable<Integer>, CliOptions.Takes {
                 .run(CliTrain.progress());
         System.out.println("wrote " + slime + ": parts " + trained.parts().partNames() + "; " + trained.summary());
         Path labels = out.resolve("cell_labels.tif");
-        new SegmentJob(image, slime, base, execution, true, Tiling.squeeze(), 0, true, labels, true)
+        new SegmentJob(image, slime, base, execution, true, Tiling.squeeze(), 0, true, labels, true, false)
                 .run(JobListener.NONE);
         System.out.println("wrote " + labels + " and " + ImageFiles.confidenceFor(labels).getFileName());
         Map<String, Evaluation> e = new EvaluateJob(labels, sample.resolve("cell-labels.png"), null)

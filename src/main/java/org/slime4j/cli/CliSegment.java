@@ -66,6 +66,10 @@ final class CliSegment implements Callable<Integer>, CliOptions.Takes {
             + "between the best and second-best part score, 0..1): <name>_confidence.tif beside the labels")
     boolean confidence;
 
+    @Option(names = "--strict", description = "refuse learned parts from a model of the same architecture with other "
+            + "weights (a fine-tune, another release) instead of warning")
+    boolean strict;
+
     @Override
     public List<ExecutionOption> executionOptions() {
         return List.of(ExecutionOption.values());
@@ -82,13 +86,13 @@ final class CliSegment implements Callable<Integer>, CliOptions.Takes {
                 Engines.cpuThreads());
         if (Files.isDirectory(input)) {
             FolderJob.Summary summary = new FolderJob(input, pattern, output, slime, common.model, execution, shard,
-                    tiling, seed, confidence).run(LOG);
+                    tiling, seed, confidence, strict).run(LOG);
             System.out.println(summary);
             summary.failures().forEach(f -> System.out.println("failed: " + f));
             return summary.failures().isEmpty() ? 0 : 1;
         }
         Segmentation.Result r = new SegmentJob(CliIo.open(input, "INPUT"), slime, common.model, execution, true,
-                tiling, seed, confidence, output, overwrite).run(LOG);
+                tiling, seed, confidence, output, overwrite, strict).run(LOG);
         if (confidence) {
             System.out.println("wrote " + ImageFiles.confidenceFor(output));
         }
@@ -101,6 +105,11 @@ final class CliSegment implements Callable<Integer>, CliOptions.Takes {
         @Override
         public void log(String line) {
             System.err.println(line);
+        }
+
+        @Override
+        public String option(String key) {
+            return CliOptions.flag(key);
         }
     };
 }

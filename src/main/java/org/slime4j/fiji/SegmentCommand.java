@@ -52,7 +52,7 @@ public class SegmentCommand extends SegmentingCommand {
     public void run() {
         try {
             Segmentation.Result r = new SegmentJob(image, path(learned_parts), modelPath(), execution(), all_slices,
-                    tilingChoice(), seed, confidence, path(output), overwrite).run(listener(null));
+                    tilingChoice(), seed, confidence, path(output), overwrite, false).run(listener(null));
             confidence_map = r.confidence();
             labels = r.labels();
             log.info(label() + ": " + labels.getTitle() + " (" + labels.getProp("SLiMe.parts") + ")"

@@ -40,7 +40,7 @@ public class SegmentFolderCommand extends SegmentingCommand {
     public void run() {
         try {
             FolderJob.Summary s = new FolderJob(path(input_folder), pattern, path(output_folder), path(learned_parts),
-                    modelPath(), execution(), FolderJob.Shard.parse(shard), tilingChoice(), seed, false)
+                    modelPath(), execution(), FolderJob.Shard.parse(shard), tilingChoice(), seed, false, false)
                     .run(listener(null));
             summary = s.toString();
             s.failures().forEach(f -> log.warn("SLiMe failed: " + f));

@@ -30,7 +30,7 @@ public class SegmentFolderPlugin extends Ij1Command {
         FolderJob.Summary s = new FolderJob(Path.of(v.get("input_folder")), v.get("pattern"),
                 Path.of(v.get("output_folder")), Path.of(v.get("learned_parts")), Models.parse(v.get("model")),
                 execution(v), FolderJob.Shard.parse(v.get("shard")), SegmentPlugin.tiling(v), Fields.whole(v, "seed"),
-                false).run(new Lines());
+                false, false).run(new Lines());
         IJ.log(label() + ": " + s);
         s.failures().forEach(f -> IJ.log("SLiMe failed: " + f));
     }

@@ -33,7 +33,7 @@ public class SegmentPlugin extends Ij1Command {
         remember("learned", v.get("learned_parts"));
         Segmentation.Result r = new SegmentJob(imp, Path.of(v.get("learned_parts")), Models.parse(v.get("model")),
                 execution(v), Fields.flag(v, "all_slices"), tiling(v), Fields.whole(v, "seed"),
-                Fields.flag(v, "confidence"), Fields.path(v, "output"), Fields.flag(v, "overwrite"))
+                Fields.flag(v, "confidence"), Fields.path(v, "output"), Fields.flag(v, "overwrite"), false)
                 .run(listener(null));
         if (r.confidence() != null) {
             r.confidence().show();

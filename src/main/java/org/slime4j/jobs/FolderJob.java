@@ -31,9 +31,11 @@ import org.slime4j.imagej.Segmentation;
  * @param learnedParts the {@code .slime} file
  * @param model        the base model
  * @param confidence   also {@code <name>_confidence.tif}, written before the labels
+ * @param strict       parts learned on other weights of the model's architecture are an error, not a warning
  */
 public record FolderJob(Path input, String pattern, Path output, Path learnedParts, Path model, Execution execution,
-                        Shard shard, Tiling tiling, long seed, boolean confidence) implements Job<FolderJob.Summary> {
+                        Shard shard, Tiling tiling, long seed, boolean confidence, boolean strict)
+        implements Job<FolderJob.Summary> {
     /**
      * What a run did: {@code written} outputs ({@code redone} of them replaced outputs made by other learned parts
      * or settings), {@code skipped} ones made before by the same; {@code failures} are "name: reason" lines.
@@ -177,6 +179,7 @@ public record FolderJob(Path input, String pattern, Path output, Path learnedPar
         listener.log("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '"
                 + pattern + "' in " + input);
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+            Models.checkWeights(parts, lease.slime().identity(), strict, listener);
             return segment(lease.slime(), parts, files, listener);
         }
     }

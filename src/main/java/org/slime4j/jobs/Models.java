@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slime4j.core.hub.HubCache;
+import org.slime4j.core.model.ModelIdentity;
 import org.slime4j.core.slime.LearnedParts;
 
 /** The base-model field of every front end: parsing it, and what the dialogs propose from the Hugging Face cache. */
@@ -37,6 +38,25 @@ public final class Models {
             // no readable file, or a model not in the cache: keep the fallback
         }
         return fallback;
+    }
+
+    /**
+     * Learned parts on a model of their architecture but other weights (a fine-tune, another release): a warning
+     * naming both, or with {@code strict} an error; results would differ from the training's without a word.
+     */
+    public static void checkWeights(LearnedParts parts, ModelIdentity open, boolean strict, JobListener listener) {
+        ModelIdentity learned = parts.baseModel();
+        if (!learned.otherWeightsThan(open)) {
+            return;
+        }
+        String m = "these learned parts were learned on " + learned.name() + " (weights " + learned.weights()
+                + "); the model open now, " + open.name() + ", has their architecture but other weights ("
+                + open.weights() + "), so its results differ from the training's";
+        if (strict) {
+            throw new IllegalArgumentException(m + ": use the model they were learned on.");
+        }
+        listener.log("SLiMe: warning: " + m + "; use the model they were learned on (" + listener.option("strict")
+                + " makes this an error).");
     }
 
     /** The {@code org/name} of every Stable Diffusion model in the environment's Hugging Face cache, sorted. */

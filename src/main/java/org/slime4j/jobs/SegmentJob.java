@@ -14,10 +14,11 @@ import org.slime4j.imagej.Segmentation;
 /**
  * SLiMe Segment as every front end runs it: an image or stack (every (z, t) plane, or the current one) into a
  * 16-bit label image, and with {@code confidence} a confidence map; with {@code output} both are also written as
- * TIFFs (the map beside the labels, first), atomically, never replacing a file unless {@code overwrite}.
+ * TIFFs (the map beside the labels, first), atomically, never replacing a file unless {@code overwrite}. Parts
+ * learned on other weights of the model's architecture are a warning, with {@code strict} an error.
  */
 public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Execution execution, boolean allSlices,
-                         Tiling tiling, long seed, boolean confidence, Path output, boolean overwrite)
+                         Tiling tiling, long seed, boolean confidence, Path output, boolean overwrite, boolean strict)
         implements Job<Segmentation.Result> {
     @Override
     public Segmentation.Result run(JobListener listener) throws IOException {
@@ -31,6 +32,7 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
         listener.status("SLiMe: loading " + model);
         Segmentation.Result r;
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+            Models.checkWeights(parts, lease.slime().identity(), strict, listener);
             listener.status("SLiMe: segmenting " + image.getTitle());
             r = Segmentation.segment(lease.slime(), parts, image, allSlices, tiling, seed, confidence);
         }

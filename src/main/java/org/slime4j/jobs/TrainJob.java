@@ -63,6 +63,9 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
         SlimeOptions o = effectiveOptions(listener);
         listener.status("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+            if (continueFrom != null) {
+                Models.checkWeights(LearnedParts.load(continueFrom), lease.slime().identity(), false, listener);
+            }
             listener.status("SLiMe: training " + names + " on " + pairs.size() + " image(s)");
             Trained t = lease.slime().train(request, o, new Reporter(listener, o.epochs(), pairs.size(), names),
                     listener::cancelled);

@@ -78,7 +78,7 @@ class StaleOutputsTest {
     private static FolderJob.Summary run(Path in, Path out, Path slime, Path model, boolean confidence,
                                          List<String> lines) throws Exception {
         return new FolderJob(in, "*.tif", out, slime, model, Execution.on(DeviceChoice.CPU),
-                FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0, confidence).run(new JobListener() {
+                FolderJob.Shard.parse("1/1"), Tiling.squeeze(), 0, confidence, false).run(new JobListener() {
                     @Override
                     public void log(String line) {
                         lines.add(line);

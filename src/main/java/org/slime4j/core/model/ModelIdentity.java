@@ -16,12 +16,27 @@ import org.slime4j.core.weights.SafeTensors;
 import org.slime4j.core.weights.TensorInfo;
 
 /**
- * Which base model a learned-parts file belongs to: a readable name and a SHA-256 fingerprint of the text encoder's
- * and UNet's configs (without bookkeeping keys such as {@code _diffusers_version} or {@code torch_dtype}) and of the
- * text encoder's tensor names and shapes. fp16 and fp32 copies of one model share the fingerprint; different weights
- * of the same architecture do not always differ in it, so the name is shown too.
+ * Which base model a learned-parts file belongs to: a readable name; a SHA-256 fingerprint of the text encoder's and
+ * UNet's configs (without bookkeeping keys such as {@code _diffusers_version} or {@code torch_dtype}) and of the text
+ * encoder's tensor names and shapes (the architecture: learned parts cannot run on another); and a hash of sampled
+ * weight values of the text encoder, VAE and UNet ({@code weights}; null in files written before it was recorded),
+ * which tells a fine-tune or another release of the same architecture apart. fp16 and fp32 copies of one model share
+ * both.
  */
-public record ModelIdentity(String name, String fingerprint) {
+public record ModelIdentity(String name, String fingerprint, String weights) {
+    /** Values sampled per tensor for {@link #weights}. */
+    private static final int SAMPLES = 16;
+
+    /** An identity known by architecture only (older files). */
+    public ModelIdentity(String name, String fingerprint) {
+        this(name, fingerprint, null);
+    }
+
+    /** Whether both know their weights and they differ: the same architecture, other weights. */
+    public boolean otherWeightsThan(ModelIdentity other) {
+        return weights != null && other.weights != null && !weights.equals(other.weights);
+    }
+
     public static ModelIdentity of(ModelFolder folder) throws IOException {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -33,7 +48,14 @@ public record ModelIdentity(String name, String fingerprint) {
                     digest.update((t.name() + t.shapeString() + ";").getBytes(StandardCharsets.UTF_8));
                 }
             }
-            return new ModelIdentity(name(folder.root()), HexFormat.of().formatHex(digest.digest()).substring(0, 16));
+            MessageDigest sampled = MessageDigest.getInstance("SHA-256");
+            for (String component : new String[] {"text_encoder", "vae", "unet"}) {
+                try (SafeTensors st = SafeTensors.open(folder.weights(component))) {
+                    st.sampleInto(sampled, SAMPLES);
+                }
+            }
+            return new ModelIdentity(name(folder.root()), HexFormat.of().formatHex(digest.digest()).substring(0, 16),
+                    HexFormat.of().formatHex(sampled.digest()).substring(0, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

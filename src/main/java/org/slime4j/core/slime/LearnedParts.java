@@ -58,6 +58,7 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
                 .metadata("part_names", GSON.toJson(partNames))
                 .metadata("base_model", baseModel.name())
                 .metadata("base_model_fingerprint", baseModel.fingerprint())
+                .metadata("base_model_weights", baseModel.weights() == null ? "" : baseModel.weights())
                 .metadata("input_mapping", inputMapping.storedName())
                 .metadata("created", created == null ? Instant.now().toString() : created);
         OptionsMetadata.write(options).forEach(w::metadata);
@@ -97,8 +98,10 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
             TextContext text = new TextContext(names.size(), (int) t.shape()[0], d, st.readFloats("text"),
                     st.readFloats("uncond"));
             SlimeOptions options = OptionsMetadata.read(key -> required(file, meta, key));
+            String weights = meta.get("base_model_weights");
             return new LearnedParts(names, vectors, text, new ModelIdentity(required(file, meta, "base_model"),
-                    required(file, meta, "base_model_fingerprint")), options,
+                    required(file, meta, "base_model_fingerprint"), weights == null || weights.isBlank() ? null
+                    : weights), options,
                     InputMapping.fromStored(meta.getOrDefault("input_mapping", "reference")), meta.get("created"),
                     Continuation.read(st, meta, vectors.length, d));
         } catch (RuntimeException e) {
@@ -160,7 +163,8 @@ public record LearnedParts(List<String> partNames, float[][] vectors, TextContex
     public List<String> describe() {
         List<String> out = new java.util.ArrayList<>();
         out.add("parts      " + partNames);
-        out.add("base model " + baseModel.name() + " (fingerprint " + baseModel.fingerprint() + ")");
+        out.add("base model " + baseModel.name() + " (fingerprint " + baseModel.fingerprint()
+                + (baseModel.weights() == null ? "" : ", weights " + baseModel.weights()) + ")");
         out.add("size       S = " + options.workingSize() + ", " + text.width() + "-wide vectors");
         out.add("options    epochs " + options.epochs() + ", learning rate " + options.learningRate() + ", seed "
                 + options.seed() + ", test t " + options.testT() + ", " + options.patchesPerSide() + "×"

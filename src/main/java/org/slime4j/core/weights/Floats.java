@@ -47,11 +47,11 @@ final class Floats {
         return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
-    /** binary32 to binary16, round to nearest even; used when writing fp16 test files. */
+    /** binary32 to binary16, round to nearest even (as PyTorch's {@code half()}); fp16 files and weight samples. */
     static short floatToHalf(float f) {
         int bits = Float.floatToIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
-        int value = (bits & 0x7fffffff) + 0x1000;
+        int value = (bits & 0x7fffffff) + 0xfff + (((bits & 0x7fffffff) >>> 13) & 1);   // a tie goes to even
         if (value >= 0x47800000) {
             if ((bits & 0x7fffffff) >= 0x47800000) {
                 if ((bits & 0x7fffffff) > 0x7f800000) {

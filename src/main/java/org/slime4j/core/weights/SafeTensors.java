@@ -234,6 +234,33 @@ public final class SafeTensors implements AutoCloseable {
         return Floats.toFloat32(map(name), t.dtype(), Math.toIntExact(t.elementCount()));
     }
 
+    /**
+     * Feeds {@code digest} with {@code perTensor} evenly spaced values of every floating-point tensor, in name order,
+     * each as the fp16 bits PyTorch's {@code half()} would give it: the same for an fp32 file and its fp16 copy, and
+     * different for other weights of the same shapes. Reads a few bytes per tensor, not the tensors.
+     */
+    public void sampleInto(java.security.MessageDigest digest, int perTensor) throws IOException {
+        for (TensorInfo t : new java.util.TreeMap<>(tensors).values()) {
+            if (!t.dtype().isFloat() || t.elementCount() == 0) {
+                continue;
+            }
+            ByteBuffer b = map(t.name());
+            long n = t.elementCount();
+            for (int j = 0; j < perTensor; j++) {
+                int i = (int) (j * n / perTensor);
+                float v = switch (t.dtype()) {
+                    case F32 -> b.getFloat(i * 4);
+                    case F64 -> (float) b.getDouble(i * 8);
+                    case BF16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
+                    default -> Floats.halfToFloat(b.getShort(i * 2));
+                };
+                short h = Floats.floatToHalf(v);
+                digest.update((byte) h);
+                digest.update((byte) (h >> 8));
+            }
+        }
+    }
+
     /** Reads an integer tensor (I64, I32, I16, I8, U8, BOOL) as longs. */
     public long[] readLongs(String name) throws IOException {
         TensorInfo t = info(name);
