@@ -98,7 +98,7 @@ public final class SlimeCli {
     /** The PyTorch build, chosen before anything loads the engine. */
     static class Build {
         @Option(names = "--pytorch", paramLabel = "BUILD", description = "PyTorch build: auto, bundled or a "
-                + "libtorch folder (default: SLIME_PYTORCH, else the setting saved by 'slime pytorch use', else auto)")
+                + "libtorch folder (default: SLIME_PYTORCH, else the setting saved by 'pytorch use' or SLiMe Options, else auto)")
         String pytorch;
 
         /** Chooses the build and prints its one-line notice, if any (a GPU without a CUDA build). */

@@ -109,12 +109,13 @@ public record TorchBuild(String source, Path folder, String version, String flav
                 return new TorchBuild("cache", cached, VERSION, CUDA_FLAVOUR, null);
             }
             return bundled("An NVIDIA GPU is visible, but only the CPU build of PyTorch is here, so SLiMe runs on the "
-                    + "CPU: run 'slime pytorch download' (Fiji: SLiMe Options > download), or set SLIME_PYTORCH to "
-                    + "the lib folder of a pip-installed torch==2.7.1+cu128.");
+                    + "CPU: run 'java -jar slime-cli.jar pytorch download' (Fiji or ImageJ: SLiMe Options with "
+                    + "download), or set SLIME_PYTORCH to the lib folder of a pip-installed torch==2.7.1+cu128.");
         }
         if (s.equalsIgnoreCase("download")) {
-            throw new IllegalArgumentException("'download' is an action, not a setting: run 'slime pytorch download' "
-                    + "(Fiji: SLiMe Options > download); afterwards 'auto' uses the downloaded build.");
+            throw new IllegalArgumentException("'download' is an action, not a setting: run 'java -jar slime-cli.jar "
+                    + "pytorch download' (Fiji or ImageJ: SLiMe Options with download); afterwards 'auto' uses the "
+                    + "downloaded build.");
         }
         return folder(Path.of(s), machine);
     }

@@ -127,8 +127,8 @@ public final class TorchDownload {
         } catch (IOException e) {
             throw new IOException("Cannot reach " + request.uri() + " (" + e + "). Without internet, copy the folder "
                     + machine.cache() + "/" + TorchBuild.VERSION + "-" + TorchBuild.CUDA_FLAVOUR + "-"
-                    + machine.classifier() + " from a machine where 'slime pytorch download' ran, or set "
-                    + "SLIME_PYTORCH to the lib folder of a pip-installed torch==" + TorchBuild.VERSION + ".", e);
+                    + machine.classifier() + " from a machine where 'java -jar slime-cli.jar pytorch download' ran, or "
+                    + "set SLIME_PYTORCH to the lib folder of a pip-installed torch==" + TorchBuild.VERSION + ".", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Download of " + request.uri() + " interrupted.", e);

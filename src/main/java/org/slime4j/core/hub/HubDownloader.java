@@ -93,8 +93,8 @@ public final class HubDownloader {
             String licence = Licences.fromModelCard(modelCard(id));
             if (!acceptLicence) {
                 throw new IOException(id.repo() + " is distributed under the licence: " + licence + ". Read it on the "
-                        + "model's page, then accept it to download (slime download --accept-licence, or the "
-                        + "accept_licence box in Fiji).");
+                        + "model's page, then accept it to download (java -jar slime-cli.jar download --accept-licence, "
+                        + "the demo's --accept-licence, or the accept_licence box of Fiji's SLiMe Download Model).");
             }
             licences.accept(id.repo(), licence);
         }

@@ -65,7 +65,7 @@ class TorchBuildTest {
             assertEquals(r.hint, b.hint() != null, what);
         }
         TorchBuild hinted = TorchBuild.choose("auto", machine(true, false));
-        assertTrue(hinted.hint().contains("slime pytorch download") && hinted.hint().contains("SLIME_PYTORCH"),
+        assertTrue(hinted.hint().contains("java -jar slime-cli.jar pytorch download") && hinted.hint().contains("SLIME_PYTORCH"),
                 "the hint names both ways to a CUDA build: " + hinted.hint());
         assertEquals(machine(true, true).cache().resolve("2.7.1-cu128-linux-x86_64"),
                 TorchBuild.choose("auto", machine(true, true)).folder());
@@ -86,7 +86,7 @@ class TorchBuildTest {
         Path bare = Files.createDirectories(tmp.resolve("bare/lib"));
         Files.writeString(bare.resolve(System.mapLibraryName("torch")), "");
         assertTrue(message(() -> TorchBuild.choose(bare.toString(), m)).contains("Cannot tell which PyTorch version"));
-        assertTrue(message(() -> TorchBuild.choose("download", m)).contains("slime pytorch download"));
+        assertTrue(message(() -> TorchBuild.choose("download", m)).contains("java -jar slime-cli.jar pytorch download"));
     }
 
     @Test
