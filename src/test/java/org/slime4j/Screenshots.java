@@ -29,6 +29,7 @@ import org.slime4j.ij1.TrainPlugin;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.Preview;
 import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -73,7 +74,7 @@ public final class Screenshots {
                 .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 42);
         rm.runCommand(cell, "Show None");
         new TrainJob(List.of(new Annotations.Annotated(cell, rm.getRoisAsArray(), null)), "", model,
-                Execution.on(DeviceChoice.CPU), o, java.util.Set.of(), true, 1, null, slime, true)
+                Execution.on(DeviceChoice.CPU), o, java.util.Set.of(), true, 1, null, slime, true, Checkpoints.Policy.OFF)
                 .run(new JobListener() {
                     @Override
                     public void preview(int epoch, LabelImage labels, List<String> parts) {

@@ -22,6 +22,7 @@ import org.slime4j.core.slime.Tiling;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.ImageFiles;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.EvaluateJob;
 import org.slime4j.jobs.JobListener;
 import org.slime4j.jobs.SegmentJob;
@@ -91,7 +92,8 @@ final class CliDemo implements Callable<Integer>, CliOptions.Takes {
         Path slime = out.resolve("cell.slime");
         Files.deleteIfExists(slime);                             // the demo's own file from a previous run
         Trained trained = new TrainJob(List.of(new Annotations.Annotated(image, CliIo.readRois(sample.resolve(
-                "cell-rois.zip")), null)), "halo cell", base, execution, options, Set.of(), true, 0, null, slime, false)
+                "cell-rois.zip")), null)), "halo cell", base, execution, options, Set.of(), true, 0, null, slime, false,
+                Checkpoints.Policy.OFF)
                 .run(CliTrain.progress());
         System.out.println("wrote " + slime + ": parts " + trained.parts().partNames() + "; " + trained.summary());
         Path labels = out.resolve("cell_labels.tif");

@@ -10,6 +10,7 @@ import org.slime4j.core.slime.SlimeOption;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.JobListener;
 import org.slime4j.jobs.TrainJob;
 import picocli.CommandLine;
@@ -55,6 +56,19 @@ final class CliTrain implements Callable<Integer>, CliOptions.Takes {
             + "epochs; the new file records the lineage")
     Path init;
 
+    @Option(names = "--checkpoint-every", defaultValue = "1", converter = CliValues.AtLeast0.class, paramLabel = "N",
+            description = "write the training's state beside --out (OUT.checkpoint) every N epochs, to go on from "
+                    + "after a kill; 0: never (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint-minutes", defaultValue = "1", converter = CliValues.NonNegative.class, paramLabel = "M",
+            hidden = true, description = "at most every M minutes (default: ${DEFAULT-VALUE})")
+    double checkpointMinutes;
+
+    @Option(names = "--no-resume", description = "start over even when a checkpoint of this very training is there "
+            + "(by default the same command run again goes on from it)")
+    boolean noResume;
+
     @Override
     public List<SlimeOption> slimeOptions() {
         return SlimeOption.offered();
@@ -77,7 +91,7 @@ final class CliTrain implements Callable<Integer>, CliOptions.Takes {
         Map<SlimeOption, Object> given = CliOptions.given(spec, slimeOptions());
         Trained t = new TrainJob(annotated, parts, common.model, common.execution(CliOptions.givenExecution(spec,
                 executionOptions())), SlimeOptions.defaults().with(given), given.keySet(), !noValidate, 0, init, out,
-                overwrite).run(progress());
+                overwrite, new Checkpoints.Policy(checkpointEvery, checkpointMinutes * 60, !noResume)).run(progress());
         System.out.println("wrote " + out + ": parts " + t.parts().partNames() + "; " + t.summary());
         return 0;
     }

@@ -105,6 +105,21 @@ final class CliValues {
         }
     }
 
+    static final class NonNegative implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double d = Double.parseDouble(value.trim());
+                if (d >= 0 && Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("'" + value + "' is not a number >= 0");
+        }
+    }
+
     /** A fraction in [0, 1), e.g. the tile overlap. */
     static final class Fraction implements ITypeConverter<Double> {
         @Override

@@ -13,6 +13,7 @@ import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.Preview;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -36,7 +37,7 @@ public class TrainCommand extends ModelCommand {
             style = "open", required = false, persist = false)
     private File annotation_file;
 
-    @Parameter(label = "Save learned parts as", style = "save", persist = false)
+    @Parameter(label = "Save learned parts as", style = "save", persist = false, callback = "offerToContinue")
     private File output;
 
     @Parameter
@@ -63,6 +64,12 @@ public class TrainCommand extends ModelCommand {
     @Parameter
     private boolean overwrite = false;
 
+    @Parameter(label = "Checkpoint every n epochs (0: never; to go on after a crash or kill)", min = "0")
+    private int checkpoint_every = Checkpoints.Policy.DEFAULT.everyEpochs();
+
+    @Parameter(label = "Continue an unfinished training of this output (from its checkpoint)")
+    private boolean resume = Checkpoints.Policy.DEFAULT.resume();
+
     @Parameter(label = "Continue from learned parts (optional)", style = "open", required = false, persist = false,
             callback = "takeSettingsFrom")
     private File continue_from;
@@ -70,14 +77,33 @@ public class TrainCommand extends ModelCommand {
     /** Fills the option fields from the file to continue, whose settings a continued training keeps. */
     protected void takeSettingsFrom() {
         try {
-            SlimeOptions o = LearnedParts.load(continue_from.toPath()).options();
-            working_size = o.workingSize();
-            learning_rate = o.learningRate();
-            seed = o.seed();
-            augment = o.augment();
+            fill(LearnedParts.load(continue_from.toPath()).options());
         } catch (IOException | RuntimeException e) {
             // not a readable .slime file: the training says so when it starts
         }
+    }
+
+    /**
+     * Offers to go on with an unfinished training of the chosen output (its checkpoint is there): its settings are
+     * filled in and resume is ticked, so that OK continues it; the status bar says so.
+     */
+    protected void offerToContinue() {
+        Checkpoints.Unfinished u = output == null ? null : Checkpoints.unfinished(output.toPath());
+        if (u != null) {
+            fill(u.options());
+            epochs = u.options().epochs();
+            resume = true;
+            if (status != null) {
+                status.showStatus("SLiMe: " + u + "; OK goes on from there (untick resume to start over)");
+            }
+        }
+    }
+
+    private void fill(SlimeOptions o) {
+        working_size = o.workingSize();
+        learning_rate = o.learningRate();
+        seed = o.seed();
+        augment = o.augment();
     }
 
     /** Proposes the part names of the image's ROIs (ROI Manager, else overlay). */
@@ -98,7 +124,8 @@ public class TrainCommand extends ModelCommand {
                     annotation_file == null ? null : annotation_file.getPath());
             Trained t = new TrainJob(List.of(annotated), parts, modelPath(), execution(),
                     OptionFields.slimeOptions(this), OptionFields.given(this), validate, preview_every,
-                    path(continue_from), path(output), overwrite).run(listener(image));
+                    path(continue_from), path(output), overwrite, new Checkpoints.Policy(checkpoint_every,
+                    Checkpoints.Policy.DEFAULT.minSeconds(), resume)).run(listener(image));
             log.info(label() + ": " + t.parts().partNames() + ", " + t.summary() + (output == null
                     || t.outcome().epochsRun() == 0 ? "" : ", saved " + output));
             status.clearStatus();

@@ -24,7 +24,7 @@ import org.slime4j.imagej.MacroOptions;
  * {@code key=value}, checkboxes as {@code key=true/false}, the form both hosts read.
  */
 final class Fields {
-    enum Kind { TEXT, FILE, FOLDER, CHOICE, NUMBER, FLAG }
+    enum Kind { TEXT, FILE, FOLDER, CHOICE, NUMBER, FLAG, NOTE }
 
     private record Field(Kind kind, String key, String fallback, String[] choices) {
     }
@@ -64,12 +64,24 @@ final class Fields {
         return this;
     }
 
+    /** A line of text in the dialog (no value; not in a macro's keys). */
+    Fields note(String text) {
+        fields.add(new Field(Kind.NOTE, text, "", null));
+        return this;
+    }
+
     /** A field for a {@link SlimeOption}: its key, its default, a checkbox for a flag. */
     Fields option(SlimeOption o) {
+        return option(o, SlimeOptions.defaults());
+    }
+
+    /** A field for a {@link SlimeOption} proposing its value in {@code initial}. */
+    Fields option(SlimeOption o, SlimeOptions initial) {
+        Object value = o.of(initial);
         return switch (o.type()) {
-            case FLAG -> flag(o.key(), (boolean) o.defaultValue());
-            case LONG, LAYERS -> text(o.key(), o.defaultText());             // a dialog's number is a double
-            default -> number(o.key(), ((Number) o.defaultValue()).doubleValue());
+            case FLAG -> flag(o.key(), (boolean) value);
+            case LONG, LAYERS -> text(o.key(), o.format(value));             // a dialog's number is a double
+            default -> number(o.key(), ((Number) value).doubleValue());
         };
     }
 
@@ -147,9 +159,12 @@ final class Fields {
      */
     Map<String, String> read(String options) {
         MacroOptions given = MacroOptions.parse(options);
-        given.checkKeys(fields.stream().map(Field::key).toList());
+        given.checkKeys(fields.stream().filter(f -> f.kind != Kind.NOTE).map(Field::key).toList());
         Map<String, String> out = new LinkedHashMap<>();
         for (Field f : fields) {
+            if (f.kind == Kind.NOTE) {
+                continue;
+            }
             out.put(f.key, f.kind == Kind.FLAG ? Boolean.toString(given.flag(f.key, Boolean.parseBoolean(f.fallback)))
                     : given.has(f.key) && given.value(f.key) != null ? given.value(f.key) : f.fallback);
         }
@@ -216,6 +231,7 @@ final class Fields {
                 case CHOICE -> gd.addChoice(f.key, f.choices, f.fallback);
                 case NUMBER -> gd.addNumericField(f.key, Double.parseDouble(f.fallback), f.fallback.contains(".") ? 4 : 0);
                 case FLAG -> gd.addCheckbox(f.key, Boolean.parseBoolean(f.fallback));
+                case NOTE -> gd.addMessage(f.key);
             }
         }
         gd.showDialog();
@@ -224,12 +240,14 @@ final class Fields {
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Field f : fields) {
-            out.put(f.key, switch (f.kind) {
-                case TEXT, FILE, FOLDER -> gd.getNextString();
-                case CHOICE -> gd.getNextChoice();
-                case NUMBER -> number(gd.getNextNumber());
-                case FLAG -> Boolean.toString(gd.getNextBoolean());
-            });
+            if (f.kind != Kind.NOTE) {
+                out.put(f.key, switch (f.kind) {
+                    case TEXT, FILE, FOLDER -> gd.getNextString();
+                    case CHOICE -> gd.getNextChoice();
+                    case NUMBER -> number(gd.getNextNumber());
+                    default -> Boolean.toString(gd.getNextBoolean());
+                });
+            }
         }
         record(out);
         return out;

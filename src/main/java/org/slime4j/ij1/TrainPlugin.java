@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.core.slime.SlimeOption;
+import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.Preview;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.Models;
 import org.slime4j.jobs.TrainJob;
 
@@ -23,12 +25,20 @@ public class TrainPlugin extends Ij1Command {
     @Override
     void execute() throws Exception {
         ImagePlus imp = IJ.getImage();
+        String proposed = proposedOutput(imp);
+        Checkpoints.Unfinished u = proposed.isEmpty() || ij.Macro.getOptions() != null ? null
+                : Checkpoints.unfinished(Path.of(proposed));
         Fields fields = new Fields().text("parts", roiNames(imp))
                 .choice("annotation", Annotations.Source.ROI_MANAGER.label, Annotations.Source.labels())
-                .file("annotation_file", "").text("model", rememberedModel()).file("output", proposedOutput(imp));
-        SlimeOption.offered().forEach(fields::option);
+                .file("annotation_file", "").text("model", rememberedModel()).file("output", proposed);
+        if (u != null) {
+            fields.note("SLiMe: " + u + ": its settings are filled in; with resume ticked, OK goes on from it.");
+        }
+        SlimeOption.offered().forEach(o -> fields.option(o, u == null ? SlimeOptions.defaults() : u.options()));
         Map<String, String> v = fields.option(ExecutionOption.DEVICE).flag("validate", true)
-                .number("preview_every", 0).flag("overwrite", false).file("continue_from", "").ask(label());
+                .number("preview_every", 0).flag("overwrite", false).file("continue_from", "")
+                .number("checkpoint_every", Checkpoints.Policy.DEFAULT.everyEpochs())
+                .flag("resume", Checkpoints.Policy.DEFAULT.resume()).ask(label());
         if (v == null) {
             return;
         }
@@ -40,7 +50,8 @@ public class TrainPlugin extends Ij1Command {
             t = new TrainJob(List.of(annotated), v.get("parts"), Models.parse(v.get("model")), execution(v),
                     Fields.slimeOptions(v), Fields.given(v), Fields.flag(v, "validate"),
                     Fields.integer(v, "preview_every"), Fields.path(v, "continue_from"), Fields.path(v, "output"),
-                    Fields.flag(v, "overwrite")).run(listener(imp));
+                    Fields.flag(v, "overwrite"), new Checkpoints.Policy(Fields.integer(v, "checkpoint_every"),
+                    Checkpoints.Policy.DEFAULT.minSeconds(), Fields.flag(v, "resume"))).run(listener(imp));
         } finally {
             Preview.remove(imp);                           // the preview served while training; the image is theirs
         }

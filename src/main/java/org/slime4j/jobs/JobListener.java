@@ -1,6 +1,7 @@
 package org.slime4j.jobs;
 
 import java.util.List;
+import org.slime4j.core.slime.EpochRecord;
 import org.slime4j.core.slime.LabelImage;
 
 /** What a running {@link Job} tells its front end; every method may be left as it is. */
@@ -30,6 +31,10 @@ public interface JobListener {
     }
 
     default void epoch(Epoch e) {
+    }
+
+    /** How a training epoch went (losses by term, validation IoU per image, seconds): curves and the CSV. */
+    default void epochRecord(EpochRecord record) {
     }
 
     /** The live preview of a training: the first image segmented with the current vectors. */

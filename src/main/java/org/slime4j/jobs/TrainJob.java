@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slime4j.core.engine.Execution;
+import org.slime4j.core.model.ModelFolder;
+import org.slime4j.core.model.ModelIdentity;
+import org.slime4j.core.slime.Continuation;
+import org.slime4j.core.slime.EpochRecord;
 import org.slime4j.core.slime.InputMapping;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.SlimeOption;
@@ -34,10 +38,13 @@ import org.slime4j.imagej.TrainingPairs;
  * @param previewEvery 0, or a live preview every this many epochs
  * @param continueFrom null, or a {@code .slime} file to go on training from
  * @param output       null (nothing saved), or the {@code .slime} file to write (kept epoch; also after a cancel)
+ * @param checkpoints  how often the training state is written beside the output ({@link Checkpoints}), and whether
+ *                     the checkpoint of an unfinished run of this very training is resumed
  */
 public record TrainJob(List<Annotations.Annotated> images, String parts, Path model, Execution execution,
                        SlimeOptions options, Set<SlimeOption> given, boolean validate, int previewEvery,
-                       Path continueFrom, Path output, boolean overwrite) implements Job<Trained> {
+                       Path continueFrom, Path output, boolean overwrite, Checkpoints.Policy checkpoints)
+        implements Job<Trained> {
     public TrainJob {
         images = List.copyOf(images);
         given = Set.copyOf(given);
@@ -58,22 +65,79 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
             pairs.addAll(TrainingPairs.pairs(a.image(), a.rois(), a.labels(), names, mapping));
         }
         checkEveryPartHasPixels(names, pairs, listener);
+        SlimeOptions planned = effectiveOptions(listener);
+        Path checkpoint = output == null || checkpoints.everyEpochs() == 0 ? null : Checkpoints.fileFor(output);
+        LearnedParts resumed = resumable(checkpoint, names, pairs, planned, listener);
+        SlimeOptions o = resumed == null ? planned : planned.with(SlimeOption.EPOCHS, planned.epochs()
+                - lastRound(resumed).epochs());
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping, previewEvery,
-                continueFrom);
-        SlimeOptions o = effectiveOptions(listener);
+                resumed == null ? continueFrom : checkpoint);
         listener.status("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
-        try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
+        try (Sessions.Lease lease = Sessions.open(model, execution, listener::log);
+             Checkpoints saver = checkpoint == null ? null : new Checkpoints(checkpoint, checkpoints, listener)) {
             if (continueFrom != null) {
                 Models.checkWeights(LearnedParts.load(continueFrom), lease.slime().identity(), false, listener);
             }
             listener.status("SLiMe: training " + names + " on " + pairs.size() + " image(s)");
-            Trained t = lease.slime().train(request, o, new Reporter(listener, o.epochs(), pairs.size(), names),
-                    listener::cancelled);
-            if (output != null && t.outcome().epochsRun() > 0) {
-                t.parts().save(output, overwrite);
+            Curves curves = output == null ? null : new Curves(Curves.fileFor(output), before(resumed));
+            if (curves != null) {
+                listener.log("SLiMe: the training's curves (losses, IoU per epoch) go to " + curves.file());
             }
-            return t;
+            Trained t = lease.slime().train(request, o, new Reporter(listener, o.epochs(), pairs.size(), names, saver,
+                    resumed == null ? null : planned, curves), listener::cancelled);
+            LearnedParts parts = resumed == null ? t.parts() : Checkpoints.asOneRound(t.parts(), planned);
+            if (output != null && t.outcome().epochsRun() > 0) {
+                parts.save(output, overwrite);
+            }
+            if (saver != null) {
+                saver.finished();
+            }
+            return new Trained(parts, t.outcome(), t.previous());
         }
+    }
+
+    /**
+     * The checkpoint of an unfinished run of this very training, when one is there and may be resumed (said in the
+     * log, with the epoch it resumes at and the training time it saves); else null.
+     */
+    private LearnedParts resumable(Path checkpoint, List<String> names, List<Trainer.Pair> pairs, SlimeOptions planned,
+                                   JobListener listener) throws IOException {
+        if (checkpoint == null || !Files.isRegularFile(checkpoint)) {
+            return null;
+        }
+        if (!checkpoints.resume()) {
+            listener.log("SLiMe: the checkpoint " + checkpoint.getFileName() + " is not resumed (asked to start "
+                    + "over): starting fresh.");
+            return null;
+        }
+        LearnedParts ck = Checkpoints.matching(checkpoint, names, pairs.stream().map(p -> p.image().sha256())
+                .toList(), pairs.stream().map(p -> p.mask().sha256()).toList(), planned, continueFrom == null ? null
+                : LearnedParts.sha256(continueFrom), ModelIdentity.of(ModelFolder.resolve(model)), listener);
+        if (ck != null) {
+            int done = lastRound(ck).epochs();
+            double saved = ck.continuation().history().stream().skip(Math.max(0, ck.continuation().history().size()
+                    - done)).mapToDouble(EpochRecord::seconds).sum();
+            listener.log(String.format("SLiMe: resuming from the checkpoint %s at epoch %d of %d (%s of training "
+                    + "already done)", checkpoint.getFileName(), done + 1, planned.epochs(), duration(saved)));
+        }
+        return ck;
+    }
+
+    /** The epochs before this run: the resumed checkpoint's, else the continued file's, else none. */
+    private List<EpochRecord> before(LearnedParts resumed) throws IOException {
+        LearnedParts parent = resumed != null ? resumed : continueFrom != null ? LearnedParts.load(continueFrom) : null;
+        return parent == null || parent.continuation() == null ? List.of() : parent.continuation().history();
+    }
+
+    private static Continuation.Round lastRound(LearnedParts parts) {
+        List<Continuation.Round> lineage = parts.continuation().lineage();
+        return lineage.get(lineage.size() - 1);
+    }
+
+    /** "42 s", "12 min", "3.1 h". */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s < 120 ? s + " s" : s < 7200 ? (s / 60) + " min" : String.format("%.1f h", s / 3600.0);
     }
 
     /**
@@ -137,22 +201,62 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
         return names;
     }
 
-    /** The trainer's reports as the job's: steps of this run of all, epochs with their time, the preview. */
+    /**
+     * The trainer's reports as the job's: steps of this run of all, epochs with their time, the preview, each epoch's
+     * record; and each epoch's snapshot to the checkpoints (as one round when resumed), but the last, which the
+     * output itself holds.
+     */
     private static final class Reporter implements Trainer.Listener {
         private final JobListener listener;
         private final int epochs;
         private final int total;
         private final List<String> names;
+        private final Checkpoints saver;
+        private final SlimeOptions resumedPlan;
+        private final Curves curves;
         private final long start = System.nanoTime();
         private long lastEpoch = start;
         private int steps;
         private int epochsRun;
 
-        Reporter(JobListener listener, int epochs, int pairs, List<String> names) {
+        Reporter(JobListener listener, int epochs, int pairs, List<String> names, Checkpoints saver,
+                 SlimeOptions resumedPlan, Curves curves) {
             this.listener = listener;
             this.epochs = epochs;
             this.total = epochs * pairs;
             this.names = names;
+            this.saver = saver;
+            this.resumedPlan = resumedPlan;
+            this.curves = curves;
+        }
+
+        @Override
+        public boolean wantsSnapshots() {
+            return saver != null;
+        }
+
+        @Override
+        public void snapshot(LearnedParts partsSoFar) {
+            if (epochsRun < epochs) {
+                try {
+                    saver.offer(resumedPlan == null ? partsSoFar : Checkpoints.asOneRound(partsSoFar, resumedPlan));
+                } catch (IOException e) {
+                    listener.log("SLiMe: warning: the checkpoint could not be written (" + e.getMessage() + "); the "
+                            + "training goes on");
+                }
+            }
+        }
+
+        @Override
+        public void epochRecord(EpochRecord record) {
+            listener.epochRecord(record);
+            if (curves != null) {
+                try {
+                    curves.add(record);
+                } catch (IOException e) {
+                    listener.log("SLiMe: warning: " + curves.file() + " could not be written (" + e.getMessage() + ")");
+                }
+            }
         }
 
         @Override

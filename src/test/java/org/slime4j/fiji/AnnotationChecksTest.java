@@ -19,6 +19,7 @@ import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.ImageFiles;
 import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -31,7 +32,7 @@ class AnnotationChecksTest {
 
     private String refusal(Annotations.Annotated a, String parts) {
         TrainJob job = new TrainJob(List.of(a), parts, tmp.resolve("no-model-needed"), Execution.on(DeviceChoice.CPU),
-                SlimeOptions.defaults(), Set.of(), true, 0, null, null, false);
+                SlimeOptions.defaults(), Set.of(), true, 0, null, null, false, Checkpoints.Policy.OFF);
         return assertThrows(Exception.class, () -> job.run(JobListener.NONE)).getMessage();
     }
 

@@ -24,6 +24,7 @@ import org.slime4j.core.slime.SlimeOption;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -48,7 +49,7 @@ class ContinuedProgressTest {
                 .with(SlimeOption.AUGMENT, false);
         return new TrainJob(List.of(new Annotations.Annotated(FijiTest.annotated("t"), FijiTest.annotated("t")
                 .getOverlay().toArray(), null)), "", model, Execution.on(DeviceChoice.CPU), o,
-                java.util.Set.of(SlimeOption.values()), true, 0, from, out, true);
+                java.util.Set.of(SlimeOption.values()), true, 0, from, out, true, Checkpoints.Policy.OFF);
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.slime4j.core.weights.DType;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.jobs.JobListener;
 import org.slime4j.jobs.SegmentJob;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -59,7 +60,7 @@ class ModelIdentityTest {
         var image = FijiTest.annotated("t");
         new TrainJob(List.of(new Annotations.Annotated(image, image.getOverlay().toArray(), null)), "", learnedOn,
                 Execution.on(DeviceChoice.CPU), SlimeOptions.defaults().with(SlimeOption.WORKING_SIZE, 64)
-                .with(SlimeOption.EPOCHS, 1), Set.of(), false, 0, null, slime, false).run(JobListener.NONE);
+                .with(SlimeOption.EPOCHS, 1), Set.of(), false, 0, null, slime, false, Checkpoints.Policy.OFF).run(JobListener.NONE);
         List<String> lines = new ArrayList<>();
         JobListener log = new JobListener() {
             @Override

@@ -23,6 +23,7 @@ import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.Provenance;
 import org.slime4j.jobs.FolderJob;
 import org.slime4j.jobs.JobListener;
+import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
 
 /**
@@ -71,7 +72,7 @@ class StaleOutputsTest {
                 .with(SlimeOption.AUGMENT, false).with(SlimeOption.SEED, seed);
         var annotated = FijiTest.annotated("t");
         new TrainJob(List.of(new Annotations.Annotated(annotated, annotated.getOverlay().toArray(), null)), "", model,
-                Execution.on(DeviceChoice.CPU), o, Set.of(), false, 0, null, file, false).run(JobListener.NONE);
+                Execution.on(DeviceChoice.CPU), o, Set.of(), false, 0, null, file, false, Checkpoints.Policy.OFF).run(JobListener.NONE);
         return file;
     }
 

@@ -13,10 +13,11 @@ import org.slime4j.core.weights.SafeTensorsWriter;
  * What a {@code .slime} file keeps so that training can go on from it: the last epoch's vectors and Adam's state
  * beside the kept (best) ones, the random generators' state, the epochs run, the best epoch and its IoU, and the
  * file's lineage: one round per training, with its parent file's SHA-256 (null for the first), the SHA-256 of each
- * training image's pixels and of each annotation, and the epochs it ran.
+ * training image's pixels and of each annotation, and the epochs it ran; and the history of every epoch of every
+ * round ({@link EpochRecord}: losses, validation IoU, seconds).
  */
-public record Continuation(Trainer.State state, byte[] random, List<Round> lineage) {
-    private static final Gson GSON = new Gson();
+public record Continuation(Trainer.State state, byte[] random, List<Round> lineage, List<EpochRecord> history) {
+    private static final Gson GSON = new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /**
      * One training round: the parent file's SHA-256 (null for the first), each training image's and each mask's
@@ -27,6 +28,7 @@ public record Continuation(Trainer.State state, byte[] random, List<Round> linea
 
     public Continuation {
         lineage = List.copyOf(lineage);
+        history = List.copyOf(history);
     }
 
     void write(SafeTensorsWriter w) {
@@ -42,7 +44,8 @@ public record Continuation(Trainer.State state, byte[] random, List<Round> linea
                 .metadata("best_epoch", Integer.toString(s.bestEpoch()))
                 .metadata("best_iou", Double.toString(s.bestIou()))
                 .metadata("random_state", Base64.getEncoder().encodeToString(random))
-                .metadata("lineage", GSON.toJson(lineage));
+                .metadata("lineage", GSON.toJson(lineage))
+                .metadata("history", GSON.toJson(history));
     }
 
     /** The continuation a file holds, or null for a file written without one. */
@@ -55,7 +58,9 @@ public record Continuation(Trainer.State state, byte[] random, List<Round> linea
                 Integer.parseInt(meta.get("epochs_done")), rows(st, "best_vectors", rows, width),
                 Integer.parseInt(meta.get("best_epoch")), Double.parseDouble(meta.get("best_iou")));
         List<Round> lineage = GSON.fromJson(meta.get("lineage"), new TypeToken<List<Round>>() { }.getType());
-        return new Continuation(state, Base64.getDecoder().decode(meta.get("random_state")), lineage);
+        List<EpochRecord> history = meta.get("history") == null ? List.of()
+                : GSON.fromJson(meta.get("history"), new TypeToken<List<EpochRecord>>() { }.getType());
+        return new Continuation(state, Base64.getDecoder().decode(meta.get("random_state")), lineage, history);
     }
 
     private static float[][] rows(SafeTensors st, String name, int rows, int width) throws IOException {

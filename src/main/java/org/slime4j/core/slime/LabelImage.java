@@ -54,4 +54,9 @@ public record LabelImage(int width, int height, int[] labels) {
         }
         return present == 0 ? 0 : sum / present;
     }
+
+    /** The first 16 hex digits of the SHA-256 of its size and labels: what a training was told. */
+    public String sha256() {
+        return Resumption.sha256(this);
+    }
 }

@@ -23,7 +23,7 @@ import org.slime4j.core.model.ModelIdentity;
  * @param parent  the parent file's SHA-256
  */
 record Resumption(Trainer.State state, Randomness.Seeded random, List<Continuation.Round> lineage,
-                         String parent) {
+                  List<EpochRecord> history, String parent) {
     /**
      * @param file    the parent {@code .slime} file
      * @param names   the new training's part names
@@ -48,7 +48,7 @@ record Resumption(Trainer.State state, Randomness.Seeded random, List<Continuati
         String parent = sha256(file);
         float[][] fresh = text.initialVectors();
         if (c != null && names.size() == old.size()) {
-            return new Resumption(c.state(), Randomness.Seeded.restore(c.random()), lineage, parent);
+            return new Resumption(c.state(), Randomness.Seeded.restore(c.random()), lineage, c.history(), parent);
         }
         int rows = names.size() - 1;
         int width = fresh[0].length;
@@ -66,7 +66,7 @@ record Resumption(Trainer.State state, Randomness.Seeded random, List<Continuati
         Trainer.State start = new Trainer.State(vectors, m, v, c == null ? 0 : c.state().adamSteps(),
                 c == null ? 0 : c.state().epochs(), vectors, 0, Double.NEGATIVE_INFINITY);
         return new Resumption(start, c == null ? Randomness.seeded(seed) : Randomness.Seeded.restore(c.random()),
-                lineage, parent);
+                lineage, c == null ? List.of() : c.history(), parent);
     }
 
     /** The first 16 hex digits of a file's SHA-256. */

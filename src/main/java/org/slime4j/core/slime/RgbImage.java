@@ -21,4 +21,9 @@ public record RgbImage(int width, int height, float[] data) {
     public NDArray toArray(NDManager m) {
         return Owned.copy(m.create(data, new Shape(1, 3, height, width)));
     }
+
+    /** The first 16 hex digits of the SHA-256 of its values: what a training saw, as its lineage records it. */
+    public String sha256() {
+        return Resumption.sha256(this);
+    }
 }

@@ -122,6 +122,39 @@ public final class Slime implements AutoCloseable {
 
     private Trained trainAlone(TrainingRequest request, SlimeOptions o, Trainer.Listener listener,
                                BooleanSupplier cancelled) {
+        check(request);
+        TextContext text = TextContext.encode(sd, request.partNames().size(), request.prompt());
+        sd.releaseTextEncoder();                         // the context is all training and segmentation need
+        Resumption from = resumption(request, text, o);
+        Randomness.Seeded random = from == null ? Randomness.seeded(o.seed()) : from.random();
+        List<String> images = request.pairs().stream().map(p -> Resumption.sha256(p.image())).toList();
+        List<String> masks = request.pairs().stream().map(p -> Resumption.sha256(p.mask())).toList();
+        Trainer.State start = from == null ? null : from.state();
+        Trained.Previous previous = null;
+        if (start != null && start.bestEpoch() > 0 && !from.sameData(images, masks)) {
+            // other images or annotations: the parent's best IoU was measured on other data, so this round keeps the
+            // best of its own epochs (and a correction always reaches the saved vectors)
+            previous = new Trained.Previous(start.bestEpoch(), start.bestIou());
+            start = start.withoutBest();
+        }
+        List<Continuation.Round> lineage = new ArrayList<>(from == null ? List.of() : from.lineage());
+        List<EpochRecord> history = new ArrayList<>(from == null ? List.of() : from.history());
+        int startEpochs = start == null ? 0 : start.epochs();
+        Continuation.Round round = new Continuation.Round(from == null ? null : from.parent(), images, masks, 0);
+        Trainer.Listener heard = listener.wantsSnapshots() ? new Snapshots(listener, request, text, identity, o, random,
+                lineage, round, startEpochs, history) : listener;
+        Trainer.Outcome outcome = Trainer.train(new Trainer.Setup(sd, text, o, request.pairs(),
+                request.validateOnTraining() ? request.pairs() : List.of(), new Trainer.Settings(false,
+                request.previewEvery())), random, start, heard, cancelled);
+        lineage.add(new Continuation.Round(round.parent(), images, masks, outcome.epochsRun() - startEpochs));
+        history.addAll(outcome.history());
+        return new Trained(new LearnedParts(request.partNames(), outcome.vectors(), text, identity, o,
+                request.inputMapping(), Instant.now().toString(), new Continuation(outcome.last(), random.state(),
+                lineage, history)), outcome, previous);
+    }
+
+    /** A training needs the model in fp32 and masks within the named parts. */
+    private void check(TrainingRequest request) {
         if (sd.unet().dataType() != DataType.FLOAT32) {
             throw new IllegalStateException("Training needs the model in fp32 (DJL's type casts cut the gradient); "
                     + "fp16 is for segmentation: open the model with precision fp32 to train.");
@@ -135,35 +168,16 @@ public final class Slime implements AutoCloseable {
                 }
             }
         }
-        TextContext text = TextContext.encode(sd, k, request.prompt());
-        sd.releaseTextEncoder();                         // the context is all training and segmentation need
-        Resumption from;
+    }
+
+    /** Where a training that continues a file starts; null for a fresh one. */
+    private Resumption resumption(TrainingRequest request, TextContext text, SlimeOptions o) {
         try {
-            from = request.continueFrom() == null ? null
+            return request.continueFrom() == null ? null
                     : Resumption.of(request.continueFrom(), request.partNames(), text, identity, o.seed());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Randomness.Seeded random = from == null ? Randomness.seeded(o.seed()) : from.random();
-        List<String> images = request.pairs().stream().map(p -> Resumption.sha256(p.image())).toList();
-        List<String> masks = request.pairs().stream().map(p -> Resumption.sha256(p.mask())).toList();
-        Trainer.State start = from == null ? null : from.state();
-        Trained.Previous previous = null;
-        if (start != null && start.bestEpoch() > 0 && !from.sameData(images, masks)) {
-            // other images or annotations: the parent's best IoU was measured on other data, so this round keeps the
-            // best of its own epochs (and a correction always reaches the saved vectors)
-            previous = new Trained.Previous(start.bestEpoch(), start.bestIou());
-            start = start.withoutBest();
-        }
-        Trainer.Outcome outcome = Trainer.train(new Trainer.Setup(sd, text, o, request.pairs(),
-                request.validateOnTraining() ? request.pairs() : List.of(), new Trainer.Settings(false,
-                request.previewEvery())), random, start, listener, cancelled);
-        List<Continuation.Round> lineage = new ArrayList<>(from == null ? List.of() : from.lineage());
-        lineage.add(new Continuation.Round(from == null ? null : from.parent(), images, masks,
-                outcome.epochsRun() - (start == null ? 0 : start.epochs())));
-        return new Trained(new LearnedParts(request.partNames(), outcome.vectors(), text, identity, o,
-                request.inputMapping(), Instant.now().toString(), new Continuation(outcome.last(), random.state(),
-                lineage)), outcome, previous);
     }
 
     /** Segments one RGB image; the same {@code seed} gives the same labels. */

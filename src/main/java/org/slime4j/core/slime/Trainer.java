@@ -44,6 +44,29 @@ public final class Trainer {
         default void preview(int epoch, LabelImage labels) {
         }
 
+        /** After every epoch: how it went (losses by term, validation IoU per image, seconds). */
+        default void epochRecord(EpochRecord record) {
+        }
+
+        /**
+         * Whether {@link #snapshot} wants the training as a file after every epoch (checkpoints): the state is then
+         * brought to the host each epoch (a few kilobytes).
+         */
+        default boolean wantsSnapshots() {
+            return false;
+        }
+
+        /**
+         * After every epoch, when {@link #wantsSnapshots}: the training so far as learned parts (the kept vectors,
+         * the state to go on from, the lineage and history so far), as {@link Slime#train} would save it now.
+         */
+        default void snapshot(LearnedParts partsSoFar) {
+        }
+
+        /** After every epoch, when {@link #wantsSnapshots}: where the training stands (the facade's hook). */
+        default void epochState(State state) {
+        }
+
         /** Once, at the end (also after a cancel): what was kept and why. */
         default void finished(Outcome outcome) {
         }
@@ -76,10 +99,10 @@ public final class Trainer {
      * that shows whether anything was learned); both NaN without validation images.
      *
      * @param imageIous  the kept epoch's IoU on each validation image (empty without validation)
-     * @param epochLosses the mean loss of each epoch this run trained, in order
+     * @param history    how each epoch this run trained went, in order
      */
     public record Outcome(float[][] vectors, int epochsRun, int bestEpoch, double bestIou, double[] imageIous,
-                          double backgroundIou, boolean cancelled, double[] epochLosses, State last) {
+                          double backgroundIou, boolean cancelled, List<EpochRecord> history, State last) {
     }
 
     /**

@@ -24,7 +24,9 @@ final class TrainingRun implements AutoCloseable {
     private final Augmentation augmentation;
     private final int firstEpoch;
     private final double background;
-    private final List<Double> losses = new ArrayList<>();
+    private final List<EpochRecord> history = new ArrayList<>();
+    private final double[] lossSums = new double[4];                // this epoch's loss1, loss2, sd loss, loss
+    private long epochStart = System.nanoTime();
     private NDArray vectors;
     private NDArray best;
     private int bestEpoch;
@@ -55,20 +57,21 @@ final class TrainingRun implements AutoCloseable {
     /** The epochs, a step per pair; a cancel between steps ends it with what it kept. */
     Trainer.Outcome run(BooleanSupplier cancelled) {
         for (int epoch = firstEpoch; epoch < firstEpoch + o.epochs(); epoch++) {
-            double lossSum = 0;
+            java.util.Arrays.fill(lossSums, 0);
+            epochStart = System.nanoTime();
             for (Trainer.Pair pair : setup.pairs()) {
                 if (cancelled.getAsBoolean()) {
                     return outcome(epoch - 1, true);
                 }
-                lossSum += step(pair, epoch);
+                step(pair, epoch);
             }
-            endEpoch(epoch, lossSum / setup.pairs().size());
+            endEpoch(epoch);
         }
         return outcome(firstEpoch - 1 + o.epochs(), false);
     }
 
-    /** One step on {@code pair} (augmented as the reference does), Adam's update; returns its loss. */
-    private double step(Trainer.Pair pair, int epoch) {
+    /** One step on {@code pair} (augmented as the reference does), Adam's update; its losses add to the epoch's. */
+    private void step(Trainer.Pair pair, int epoch) {
         StableDiffusion sd = setup.sd();
         TextContext text = setup.text();
         int l = o.latentSize();
@@ -96,18 +99,25 @@ final class TrainingRun implements AutoCloseable {
             vectors = next;
             listener.step(new Trainer.StepReport(epoch, step, t, reported, details ? Rows.toHost(vectors) : null,
                     check, iou));
-            return r.loss();
+            lossSums[0] += r.loss1();
+            lossSums[1] += r.loss2();
+            lossSums[2] += r.sdLoss();
+            lossSums[3] += r.loss();
         }
     }
 
-    /** Validation (the best epoch kept; ties go to the later one, as the reference's {@code >=}), the preview. */
-    private void endEpoch(int epoch, double meanLoss) {
+    /**
+     * Validation (the best epoch kept; ties go to the later one, as the reference's {@code >=}), the epoch's record,
+     * the preview.
+     */
+    private void endEpoch(int epoch) {
+        int n = setup.pairs().size();
+        double meanLoss = lossSums[3] / n;
         List<Trainer.Pair> validation = setup.validation();
         double[] ious = Trainer.validate(new Segmenter(setup.sd(), setup.text(), vectors, o), validation,
                 setup.text().parts(), random);
         double iou = validation.isEmpty() ? Double.NaN : Arrays.stream(ious).average().orElseThrow();
         boolean improved = !validation.isEmpty() && iou >= bestIou;
-        losses.add(meanLoss);
         if (improved) {
             bestIou = iou;
             bestIous = ious;
@@ -116,6 +126,13 @@ final class TrainingRun implements AutoCloseable {
             best = vectors.duplicate();
         }
         listener.epoch(epoch, meanLoss, iou, improved);
+        EpochRecord record = new EpochRecord(epoch, meanLoss, lossSums[0] / n, lossSums[1] / n, lossSums[2] / n,
+                Arrays.stream(ious).boxed().toList(), iou, background, (System.nanoTime() - epochStart) / 1e9);
+        history.add(record);
+        listener.epochRecord(record);
+        if (listener.wantsSnapshots()) {
+            listener.epochState(state(epoch));
+        }
         int every = setup.settings().previewEvery();
         if (every > 0 && epoch % every == 0) {
             boolean kept = !validation.isEmpty();                  // the kept epoch so far, as the file would hold it
@@ -140,8 +157,7 @@ final class TrainingRun implements AutoCloseable {
         Trainer.State last = state(epochs);
         boolean kept = bestIou > Double.NEGATIVE_INFINITY && !setup.validation().isEmpty();
         return new Trainer.Outcome(kept ? last.best() : last.vectors(), epochs, kept ? bestEpoch : epochs,
-                kept ? bestIou : Double.NaN, bestIous, background, cancelled,
-                losses.stream().mapToDouble(Double::doubleValue).toArray(), last);
+                kept ? bestIou : Double.NaN, bestIous, background, cancelled, List.copyOf(history), last);
     }
 
     @Override
