@@ -20,6 +20,7 @@ import org.slime4j.core.engine.Execution;
 import org.slime4j.core.model.TinyModel;
 import java.util.List;
 import org.slime4j.core.engine.DeviceChoice;
+import org.slime4j.core.slime.EpochRecord;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.ij1.EvaluatePlugin;
@@ -28,6 +29,7 @@ import org.slime4j.ij1.SegmentPlugin;
 import org.slime4j.ij1.TrainPlugin;
 import org.slime4j.imagej.Annotations;
 import org.slime4j.imagej.Preview;
+import org.slime4j.imagej.TrainingPlot;
 import org.slime4j.jobs.JobListener;
 import org.slime4j.jobs.Checkpoints;
 import org.slime4j.jobs.TrainJob;
@@ -35,8 +37,8 @@ import org.slime4j.jobs.TrainJob;
 /**
  * The README's screenshots, taken from a real ImageJ 1.x window on a display (run under Xvfb by
  * {@code scripts/screenshots.sh}): the SLiMe Train dialog over the sample image and its ROIs, the live training
- * preview, and a segmented result. The model is the tests' tiny random one, so the preview and the result show what
- * a user sees laid out, not a real segmentation.
+ * preview and curves, and a segmented result. The model is the tests' tiny random one, so the preview and the result
+ * show what a user sees laid out, not a real segmentation.
  *
  * <pre>java -cp TEST_CLASSPATH org.slime4j.Screenshots OUT_FOLDER SAMPLE_DATA_FOLDER</pre>
  */
@@ -70,9 +72,10 @@ public final class Screenshots {
         // training as SLiMe Train runs it, with the live preview; on the tiny random model the patch threshold is 0
         // (no random part would reach the reference's 0.2), so the preview and result show labels at all
         Path slime = work.resolve("cell.slime");
-        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 4).with(AUGMENT, false)
+        SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 12).with(AUGMENT, false)
                 .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 42);
         rm.runCommand(cell, "Show None");
+        TrainingPlot curves = new TrainingPlot("SLiMe training: cell.png");
         new TrainJob(List.of(new Annotations.Annotated(cell, rm.getRoisAsArray(), null)), "", model,
                 Execution.on(DeviceChoice.CPU), o, java.util.Set.of(), true, 1, null, slime, true, Checkpoints.Policy.OFF)
                 .run(new JobListener() {
@@ -80,7 +83,17 @@ public final class Screenshots {
                     public void preview(int epoch, LabelImage labels, List<String> parts) {
                         Preview.show(cell, labels, epoch, parts);
                     }
+
+                    @Override
+                    public void epochRecord(EpochRecord record) {
+                        curves.add(record);
+                    }
                 });
+        Window plot = curves.plot().getImagePlus().getWindow();
+        plot.setLocation(700, 130);
+        plot.toFront();
+        settle();
+        capture(plot.getBounds(), out.resolve("training-curves.png"));
         cell.getWindow().toFront();
         settle();
         capture(cell.getWindow().getBounds(), out.resolve("training-preview.png"));

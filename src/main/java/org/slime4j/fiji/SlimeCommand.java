@@ -12,8 +12,10 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.slime4j.core.slime.EpochRecord;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.imagej.Preview;
+import org.slime4j.imagej.TrainingPlot;
 import org.slime4j.jobs.JobListener;
 
 /**
@@ -52,6 +54,8 @@ public abstract class SlimeCommand extends ContextCommand {
      */
     protected JobListener listener(ImagePlus previewOn) {
         return new JobListener() {
+            private TrainingPlot plot;
+
             @Override
             public void status(String line) {
                 status.showStatus(line);
@@ -71,6 +75,16 @@ public abstract class SlimeCommand extends ContextCommand {
             public void epoch(Epoch e) {
                 log.info(String.format("SLiMe epoch %d/%d: loss %.4f%s", e.epoch(), e.lastEpoch(), e.loss(),
                         Double.isNaN(e.iou()) ? "" : String.format(", IoU %.3f%s", e.iou(), e.best() ? " (best)" : "")));
+            }
+
+            @Override
+            public void epochRecord(EpochRecord record) {
+                if (previewOn != null) {
+                    if (plot == null) {
+                        plot = new TrainingPlot("SLiMe training: " + previewOn.getTitle());
+                    }
+                    plot.add(record);
+                }
             }
 
             @Override

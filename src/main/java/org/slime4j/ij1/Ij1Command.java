@@ -10,8 +10,10 @@ import java.awt.GraphicsEnvironment;
 import java.util.List;
 import java.util.Map;
 import org.slime4j.core.engine.Execution;
+import org.slime4j.core.slime.EpochRecord;
 import org.slime4j.core.slime.LabelImage;
 import org.slime4j.imagej.Preview;
+import org.slime4j.imagej.TrainingPlot;
 import org.slime4j.jobs.JobListener;
 import org.slime4j.jobs.Models;
 
@@ -94,6 +96,8 @@ abstract class Ij1Command implements PlugIn {
     /** A job's reports in ImageJ: status bar, progress bar, Log lines, the preview over {@code previewOn}. */
     static JobListener listener(ImagePlus previewOn) {
         return new JobListener() {
+            private TrainingPlot plot;
+
             @Override
             public void status(String line) {
                 IJ.showStatus(line);
@@ -108,6 +112,16 @@ abstract class Ij1Command implements PlugIn {
             public void progress(Progress p) {
                 IJ.showProgress(p.done(), p.total());
                 IJ.showStatus(p.what());
+            }
+
+            @Override
+            public void epochRecord(EpochRecord record) {
+                if (previewOn != null) {
+                    if (plot == null) {
+                        plot = new TrainingPlot("SLiMe training: " + previewOn.getTitle());
+                    }
+                    plot.add(record);
+                }
             }
 
             @Override

@@ -33,7 +33,10 @@ public interface JobListener {
     default void epoch(Epoch e) {
     }
 
-    /** How a training epoch went (losses by term, validation IoU per image, seconds): curves and the CSV. */
+    /**
+     * How a training epoch went (losses by term, validation IoU per image, seconds), for curves: every epoch of the
+     * training, those of the file it continues or the checkpoint it resumes first (sent when it starts).
+     */
     default void epochRecord(EpochRecord record) {
     }
 

@@ -79,7 +79,9 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
                 Models.checkWeights(LearnedParts.load(continueFrom), lease.slime().identity(), false, listener);
             }
             listener.status("SLiMe: training " + names + " on " + pairs.size() + " image(s)");
-            Curves curves = output == null ? null : new Curves(Curves.fileFor(output), before(resumed));
+            List<EpochRecord> before = before(resumed);
+            before.forEach(listener::epochRecord);
+            Curves curves = output == null ? null : new Curves(Curves.fileFor(output), before);
             if (curves != null) {
                 listener.log("SLiMe: the training's curves (losses, IoU per epoch) go to " + curves.file());
             }
