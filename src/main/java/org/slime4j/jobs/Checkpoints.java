@@ -36,6 +36,7 @@ public final class Checkpoints implements AutoCloseable {
     private int epochsSince;
     private long lastWrite = System.nanoTime();
     private boolean hooked;
+    private boolean done;
 
     Checkpoints(Path file, Policy policy, JobListener listener) {
         this.file = file;
@@ -119,6 +120,10 @@ public final class Checkpoints implements AutoCloseable {
     /** The JVM is stopping (SIGTERM, shutdown): the last epoch's state is written, so that a rerun goes on there. */
     private synchronized void stopped() {
         if (latest == null) {
+            if (written == null && !done) {
+                System.err.println("SLiMe: stopped before the first epoch ended: nothing to keep; the same command "
+                        + "starts over.");
+            }
             return;
         }
         try {
@@ -135,11 +140,20 @@ public final class Checkpoints implements AutoCloseable {
     /** The training ended (finished or cancelled, its output saved): the checkpoint is no longer needed. */
     synchronized void finished() throws IOException {
         latest = null;
+        done = true;
         Files.deleteIfExists(file);
     }
 
+    /** Ends the run: a training that failed before it finished leaves its last epoch's state written. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (latest != null && latest != written) {
+            try {
+                write();
+            } catch (IOException | RuntimeException e) {
+                listener.log("SLiMe: warning: the checkpoint could not be written (" + e.getMessage() + ")");
+            }
+        }
         if (hooked) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

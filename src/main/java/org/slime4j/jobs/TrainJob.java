@@ -220,6 +220,7 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
         private long lastEpoch = start;
         private int steps;
         private int epochsRun;
+        private int snapshots;
 
         Reporter(JobListener listener, int epochs, int pairs, List<String> names, Checkpoints saver,
                  SlimeOptions resumedPlan, Curves curves) {
@@ -239,7 +240,7 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
 
         @Override
         public void snapshot(LearnedParts partsSoFar) {
-            if (epochsRun < epochs) {
+            if (++snapshots < epochs) {
                 try {
                     saver.offer(resumedPlan == null ? partsSoFar : Checkpoints.asOneRound(partsSoFar, resumedPlan));
                 } catch (IOException e) {

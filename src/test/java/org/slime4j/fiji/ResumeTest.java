@@ -68,14 +68,14 @@ class ResumeTest {
                 .run(new JobListener() {
                     @Override
                     public void epoch(Epoch e) {
-                        if (e.epoch() == 4) {                 // before epoch 4 is checkpointed
+                        if (e.epoch() == 4) {                 // epoch 4 is checkpointed before it is reported
                             throw new IllegalStateException("the process dies here");
                         }
                     }
                 }));
         assertFalse(Files.exists(out));
         crashed = Files.copy(out.resolveSibling("cell.slime.checkpoint"), tmp.resolve("crashed.checkpoint"));
-        assertEquals(3, LearnedParts.load(crashed).continuation().state().epochs());
+        assertEquals(4, LearnedParts.load(crashed).continuation().state().epochs());
     }
 
     private static TrainJob job(Path out, Checkpoints.Policy policy) {
@@ -166,7 +166,7 @@ class ResumeTest {
         List<EpochRecord> before = LearnedParts.load(crashed).continuation().history();
         List<EpochRecord> history = resumed.continuation().history();
         assertEquals(EPOCHS, history.size());
-        for (int e = 0; e < 3; e++) {
+        for (int e = 0; e < 4; e++) {
             assertEquals(before.get(e).seconds(), history.get(e).seconds(), "epoch " + (e + 1) + " is the "
                     + "checkpoint's, not redone");
         }

@@ -125,14 +125,14 @@ final class TrainingRun implements AutoCloseable {
             best.close();
             best = vectors.duplicate();
         }
-        listener.epoch(epoch, meanLoss, iou, improved);
         EpochRecord record = new EpochRecord(epoch, meanLoss, lossSums[0] / n, lossSums[1] / n, lossSums[2] / n,
                 Arrays.stream(ious).boxed().toList(), iou, background, (System.nanoTime() - epochStart) / 1e9);
         history.add(record);
         listener.epochRecord(record);
         if (listener.wantsSnapshots()) {
-            listener.epochState(state(epoch));
+            listener.epochState(state(epoch));             // before the epoch is reported: what the log says is kept
         }
+        listener.epoch(epoch, meanLoss, iou, improved);
         int every = setup.settings().previewEvery();
         if (every > 0 && epoch % every == 0) {
             boolean kept = !validation.isEmpty();                  // the kept epoch so far, as the file would hold it
