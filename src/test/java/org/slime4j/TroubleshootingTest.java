@@ -180,6 +180,15 @@ class TroubleshootingTest {
                         }, () -> false).parts();
             }
         });
+        t.put("not enough memory for the run", () -> {
+            ij.ImagePlus imp = new ij.ImagePlus("cell", new ByteProcessor(64, 64));
+            Roi cell = new Roi(10, 10, 20, 20);
+            cell.setName("cell");
+            new org.slime4j.jobs.TrainJob(List.of(new org.slime4j.imagej.Annotations.Annotated(imp, new Roi[] {cell},
+                    null)), "cell", model("memory"), Execution.on(DeviceChoice.CPU), options().with(WORKING_SIZE, 8192),
+                    java.util.Set.of(), false, 0, null, null, false, org.slime4j.jobs.Checkpoints.Policy.OFF)
+                    .run(JobListener.NONE);
+        });
         t.put("output exists", () -> {
             Path file = tmp.resolve("exists.slime");
             Files.writeString(file, "x");
@@ -269,7 +278,7 @@ class TroubleshootingTest {
             rows++;
         }
         assertTrue(triggers.isEmpty(), "triggers without a README row: " + triggers.keySet());
-        assertEquals(31, rows, "rows in the README's Troubleshooting table");
+        assertEquals(32, rows, "rows in the README's Troubleshooting table");
         assertFalse(table.isEmpty());
     }
 }

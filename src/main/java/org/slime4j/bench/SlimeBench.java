@@ -68,7 +68,7 @@ public final class SlimeBench {
         int segmentations = Integer.parseInt(kv.getOrDefault("segmentations", "3"));
         Execution execution = new Execution(DeviceChoice.parse(kv.getOrDefault("device", "cpu")),
                 Precision.parse(kv.getOrDefault("precision", "fp32")), Integer.parseInt(kv.getOrDefault("slice", "0")),
-                Integer.parseInt(kv.getOrDefault("batch", "1")));
+                Integer.parseInt(kv.getOrDefault("batch", "1")), false);
         long t0 = System.nanoTime();
         StableDiffusion sd;
         int s;

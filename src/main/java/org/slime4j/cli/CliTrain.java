@@ -76,7 +76,7 @@ final class CliTrain implements Callable<Integer>, CliOptions.Takes {
 
     @Override
     public List<ExecutionOption> executionOptions() {
-        return List.of(ExecutionOption.DEVICE, ExecutionOption.ATTENTION_SLICE);
+        return List.of(ExecutionOption.DEVICE, ExecutionOption.ATTENTION_SLICE, ExecutionOption.MEMORY_CHECK);
     }
 
     @Override

@@ -8,7 +8,8 @@
  *
  * <h2>Memory policy</h2>
  * Native memory is the scarce resource (an SD-2.1 UNet is 3.5 GB, one 64×64 attention layer 335 MB of scores), and
- * DJL frees it only when an array's manager closes. Every tensor code path follows the same four rules:
+ * DJL frees it only when an array's manager closes. Every tensor code path follows the first four rules; the jobs
+ * follow the fifth:
  * <ol>
  *   <li><b>Managers by lifetime.</b> The weights live in the model's base manager until it closes. Each step, crop
  *       batch or block of work opens {@code sd.manager().newSubManager()} in try-with-resources, so everything it
@@ -23,6 +24,10 @@
  *       autograd.</li>
  *   <li><b>Freed memory goes back</b> after each training step and crop batch ({@code Engines.trim()}: glibc keeps
  *       freed blocks otherwise, and the next peak would come on top of them).</li>
+ *   <li><b>Checked before it is taken.</b> A training or segmentation starts only when its estimated peak
+ *       ({@link org.slime4j.core.slime.MemoryEstimate}, fitted to measured peaks) fits what the process may still
+ *       take ({@link org.slime4j.core.engine.MemoryLimits}: available RAM, cgroups, SLURM, ulimit; a GPU's free
+ *       memory); the jobs refuse it otherwise, unless the {@code memory_check} setting is off.</li>
  * </ol>
  * Two DJL subtleties the code relies on: {@code x.get(index)} and {@code reshape} return VIEWS that belong to
  * {@code x}'s manager; a view that is to be freed with a step is {@code attach}ed to the step's manager (as

@@ -18,6 +18,9 @@ abstract class ModelCommand extends SlimeCommand {
     @Parameter(choices = {"auto", "cpu", "gpu"})
     protected String device = ExecutionOption.DEVICE.initial();
 
+    @Parameter(label = "Memory check (off: start even when the estimated peak does not fit)", choices = {"on", "off"})
+    protected String memory_check = ExecutionOption.MEMORY_CHECK.initial();
+
     /** Proposes the first model found in the Hugging Face cache when the field is empty. */
     protected void offerCachedModel() {
         if (model == null || model.isBlank()) {

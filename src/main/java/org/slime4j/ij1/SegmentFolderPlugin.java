@@ -21,7 +21,7 @@ public class SegmentFolderPlugin extends Ij1Command {
                 .text("pattern", FolderJob.IMAGES).folder("output_folder", "").file("learned_parts", learned)
                 .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).text("shard", "1/1"))
                 .option(ExecutionOption.DEVICE).option(ExecutionOption.PRECISION)
-                .option(ExecutionOption.CROPS_PER_PASS).ask(label());
+                .option(ExecutionOption.CROPS_PER_PASS).option(ExecutionOption.MEMORY_CHECK).ask(label());
         if (v == null) {
             return;
         }

@@ -25,7 +25,7 @@ public class SegmentPlugin extends Ij1Command {
                 .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true)
                 .flag("confidence", false).file("output", "").flag("overwrite", false))
                 .option(ExecutionOption.DEVICE).option(ExecutionOption.PRECISION)
-                .option(ExecutionOption.CROPS_PER_PASS).ask(label());
+                .option(ExecutionOption.CROPS_PER_PASS).option(ExecutionOption.MEMORY_CHECK).ask(label());
         if (v == null) {
             return;
         }

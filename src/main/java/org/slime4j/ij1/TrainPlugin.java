@@ -35,8 +35,8 @@ public class TrainPlugin extends Ij1Command {
             fields.note("SLiMe: " + u + ": its settings are filled in; with resume ticked, OK goes on from it.");
         }
         SlimeOption.offered().forEach(o -> fields.option(o, u == null ? SlimeOptions.defaults() : u.options()));
-        Map<String, String> v = fields.option(ExecutionOption.DEVICE).flag("validate", true)
-                .number("preview_every", 0).flag("overwrite", false).file("continue_from", "")
+        Map<String, String> v = fields.option(ExecutionOption.DEVICE).option(ExecutionOption.MEMORY_CHECK)
+                .flag("validate", true).number("preview_every", 0).flag("overwrite", false).file("continue_from", "")
                 .number("checkpoint_every", Checkpoints.Policy.DEFAULT.everyEpochs())
                 .flag("resume", Checkpoints.Policy.DEFAULT.resume()).ask(label());
         if (v == null) {

@@ -178,6 +178,7 @@ public record FolderJob(Path input, String pattern, Path output, Path learnedPar
         List<Path> files = mine(all, shard);
         listener.log("shard " + shard + ": " + files.size() + " of the " + all.size() + " files matching '"
                 + pattern + "' in " + input);
+        MemoryCheck.segmentation(model, parts.options(), tiling, execution, listener);
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
             Models.checkWeights(parts, lease.slime().identity(), strict, listener);
             return segment(lease.slime(), parts, files, listener);
@@ -203,8 +204,10 @@ public record FolderJob(Path input, String pattern, Path output, Path learnedPar
                 listener.log(at + done.says(target));
                 listener.progress(new JobListener.Progress(i + 1, files.size(), Double.NaN, "SLiMe " + at));
             } catch (Exception e) {
-                failures.add(file.getFileName() + ": " + e.getMessage());
-                listener.log(at + ": FAILED: " + e.getMessage());
+                String why = e instanceof RuntimeException r ? MemoryCheck.explained(r, "segmenting " + file
+                        .getFileName(), "").getMessage() : e.getMessage();
+                failures.add(file.getFileName() + ": " + why);
+                listener.log(at + ": FAILED: " + why);
             }
         }
         return new Summary(files.size(), counts[Done.WRITTEN.ordinal()] + counts[Done.REDONE.ordinal()],

@@ -29,12 +29,15 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
                 Outputs.file(ImageFiles.confidenceFor(output), overwrite, listener);
             }
         }
+        MemoryCheck.segmentation(model, parts.options(), tiling, execution, listener);
         listener.status("SLiMe: loading " + model);
         Segmentation.Result r;
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log)) {
             Models.checkWeights(parts, lease.slime().identity(), strict, listener);
             listener.status("SLiMe: segmenting " + image.getTitle());
             r = Segmentation.segment(lease.slime(), parts, image, allSlices, tiling, seed, confidence);
+        } catch (RuntimeException e) {
+            throw MemoryCheck.explained(e, "segmenting " + image.getTitle(), "");
         }
         listener.log(Segmentation.describe(r.labels(), parts.options().patchThreshold()));
         Provenance made = provenance(learnedParts, tiling, seed, execution);

@@ -70,7 +70,7 @@ public final class Sessions {
      */
     public static synchronized Lease open(Path model, Execution execution, Consumer<String> notice)
             throws IOException {
-        String key = model.toAbsolutePath().normalize() + "|" + execution;
+        String key = key(model, execution);
         if (current == null || !current.key.equals(key)) {
             retireCurrent();
             DjlContext.prepare();
@@ -82,6 +82,16 @@ public final class Sessions {
         }
         current.users++;
         return new Lease(current);
+    }
+
+    /** The model and how it runs (the memory check aside: it does not change how a model is held). */
+    private static String key(Path model, Execution execution) {
+        return model.toAbsolutePath().normalize() + "|" + execution.withMemoryCheck(true);
+    }
+
+    /** Whether {@code model} is kept open as {@code execution} runs it (its weights are in memory already). */
+    public static synchronized boolean isOpen(Path model, Execution execution) {
+        return current != null && current.key.equals(key(model, execution));
     }
 
     /** How the kept model runs, if one is kept (for status lines and checks). */

@@ -72,6 +72,7 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
                 - lastRound(resumed).epochs());
         Slime.TrainingRequest request = new Slime.TrainingRequest(names, null, pairs, validate, mapping, previewEvery,
                 resumed == null ? continueFrom : checkpoint);
+        MemoryCheck.training(model, o.workingSize(), execution, listener);
         listener.status("SLiMe: loading " + model + " (the first run also unpacks PyTorch, ~450 MB)");
         try (Sessions.Lease lease = Sessions.open(model, execution, listener::log);
              Checkpoints saver = checkpoint == null ? null : new Checkpoints(checkpoint, checkpoints, listener)) {
@@ -85,8 +86,14 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
             if (curves != null) {
                 listener.log("SLiMe: the training's curves (losses, IoU per epoch) go to " + curves.file());
             }
-            Trained t = lease.slime().train(request, o, new Reporter(listener, o.epochs(), pairs.size(), names, saver,
-                    resumed == null ? null : planned, curves), listener::cancelled);
+            Trained t;
+            try {
+                t = lease.slime().train(request, o, new Reporter(listener, o.epochs(), pairs.size(), names, saver,
+                        resumed == null ? null : planned, curves), listener::cancelled);
+            } catch (RuntimeException e) {
+                throw MemoryCheck.explained(e, "the training", saver == null ? "" : "Its checkpoint "
+                        + checkpoint.getFileName() + " is kept: the same command goes on from there. ");
+            }
             LearnedParts parts = resumed == null ? t.parts() : Checkpoints.asOneRound(t.parts(), planned);
             if (output != null && t.outcome().epochsRun() > 0) {
                 parts.save(output, overwrite);

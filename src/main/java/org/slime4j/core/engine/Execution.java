@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * How a base model runs, fixed when it is opened ({@code StableDiffusion.load(path, execution)}):
- * none of these change a result, only where and how fast it is computed and how much memory it takes.
+ * none of these change a result, only where and how fast it is computed, how much memory it takes and whether that
+ * is checked first.
  *
  * @param device         where the weights live and the arithmetic runs
  * @param precision      the UNet's weights and arithmetic (fp16: segmentation on GPUs)
@@ -15,8 +16,11 @@ import java.util.Map;
  *                       default) computes all queries at once
  * @param cropsPerPass   speed option for segmentation: how many crops (of one image, or tiles of a large one) go
  *                       through the VAE and the UNet as one batch; memory grows with each (see the README). Default 1
+ * @param memoryCheck    whether a run whose estimated peak memory exceeds what the process may use is refused
+ *                       before it starts (default), or goes ahead
  */
-public record Execution(DeviceChoice device, Precision precision, int attentionSlice, int cropsPerPass) {
+public record Execution(DeviceChoice device, Precision precision, int attentionSlice, int cropsPerPass,
+                        boolean memoryCheck) {
     public Execution {
         if (device == null || precision == null) {
             throw new IllegalArgumentException("an execution needs a device and a precision");
@@ -29,9 +33,9 @@ public record Execution(DeviceChoice device, Precision precision, int attentionS
         }
     }
 
-    /** The automatic device, fp32, no slicing, one crop per pass. */
+    /** The automatic device, fp32, no slicing, one crop per pass, the memory checked. */
     public static Execution defaults() {
-        return new Execution(DeviceChoice.AUTO, Precision.FP32, 0, 1);
+        return new Execution(DeviceChoice.AUTO, Precision.FP32, 0, 1, true);
     }
 
     /** The defaults on {@code device}. */
@@ -53,7 +57,8 @@ public record Execution(DeviceChoice device, Precision precision, int attentionS
             v.put(o, o.parse(fromFrontEnd ? text : o.initial(env), fromEnvironment ? o.variable() : o.key()));
         }
         return new Execution((DeviceChoice) v.get(ExecutionOption.DEVICE), (Precision) v.get(ExecutionOption.PRECISION),
-                (int) v.get(ExecutionOption.ATTENTION_SLICE), (int) v.get(ExecutionOption.CROPS_PER_PASS));
+                (int) v.get(ExecutionOption.ATTENTION_SLICE), (int) v.get(ExecutionOption.CROPS_PER_PASS),
+                (boolean) v.get(ExecutionOption.MEMORY_CHECK));
     }
 
     /** {@link #resolve} with nothing given: the environment, the saved settings, the defaults. */
@@ -62,19 +67,23 @@ public record Execution(DeviceChoice device, Precision precision, int attentionS
     }
 
     public Execution withDevice(DeviceChoice v) {
-        return new Execution(v, precision, attentionSlice, cropsPerPass);
+        return new Execution(v, precision, attentionSlice, cropsPerPass, memoryCheck);
     }
 
     public Execution withPrecision(Precision v) {
-        return new Execution(device, v, attentionSlice, cropsPerPass);
+        return new Execution(device, v, attentionSlice, cropsPerPass, memoryCheck);
     }
 
     public Execution withAttentionSlice(int v) {
-        return new Execution(device, precision, v, cropsPerPass);
+        return new Execution(device, precision, v, cropsPerPass, memoryCheck);
     }
 
     public Execution withCropsPerPass(int v) {
-        return new Execution(device, precision, attentionSlice, v);
+        return new Execution(device, precision, attentionSlice, v, memoryCheck);
+    }
+
+    public Execution withMemoryCheck(boolean v) {
+        return new Execution(device, precision, attentionSlice, cropsPerPass, v);
     }
 
 }

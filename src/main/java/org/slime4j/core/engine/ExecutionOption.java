@@ -19,7 +19,9 @@ public enum ExecutionOption {
     ATTENTION_SLICE("attention_slice", "--attention-slice", "SLIME_ATTENTION_SLICE", "0", 0,
             "memory option: attention layers SLiMe does not read compute this many query rows at a time (0: off)"),
     CROPS_PER_PASS("crops_per_pass", "--crops-per-pass", "SLIME_CROPS_PER_PASS", "1", 1,
-            "speed option: crops or tiles per VAE and UNet pass (a GPU with memory to spare)");
+            "speed option: crops or tiles per VAE and UNet pass (a GPU with memory to spare)"),
+    MEMORY_CHECK("memory_check", "--memory-check", "SLIME_MEMORY_CHECK", "on", -1,
+            "on: refuse a run whose estimated peak memory exceeds what this process may use; off: go ahead anyway");
 
     private final String key;
     private final String flag;
@@ -38,7 +40,7 @@ public enum ExecutionOption {
     }
 
     /**
-     * {@code text} as this setting's value: a {@link DeviceChoice}, a {@link Precision} or a whole number; an error
+     * {@code text} as this setting's value: a {@link DeviceChoice}, a {@link Precision}, on/off as a boolean or a whole number; an error
      * names {@code name} (the key, a flag or the environment variable it came from), the value and what is allowed.
      */
     public Object parse(String text, String name) {
@@ -47,6 +49,13 @@ public enum ExecutionOption {
                 return DeviceChoice.parse(text);
             case PRECISION:
                 return Precision.parse(text);
+            case MEMORY_CHECK:
+                return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "on", "true" -> true;
+                    case "off", "false" -> false;
+                    default -> throw new IllegalArgumentException(name + " must be " + allowed() + ", got '" + text
+                            + "'");
+                };
             default:
                 try {
                     int n = Integer.parseInt(text.trim());
@@ -65,6 +74,7 @@ public enum ExecutionOption {
         return switch (this) {
             case DEVICE -> List.of("auto", "cpu", "gpu");
             case PRECISION -> List.of("fp32", "fp16");
+            case MEMORY_CHECK -> List.of("on", "off");
             default -> List.of();
         };
     }
@@ -74,6 +84,7 @@ public enum ExecutionOption {
         return switch (this) {
             case DEVICE -> "one of cpu, gpu, auto";
             case PRECISION -> "fp32 or fp16";
+            case MEMORY_CHECK -> "on or off";
             default -> "a whole number >= " + min;
         };
     }
