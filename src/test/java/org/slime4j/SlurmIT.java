@@ -2,6 +2,7 @@ package org.slime4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,8 @@ import org.slime4j.core.slime.LearnedParts;
  * The cluster scripts of {@code macros/} under a real single-node SLURM ({@code scripts/slurm/cluster.sh}), on the
  * built artifacts ({@code target/slime-cli.jar}, {@code target/ImageJ.app}): a training job, then segmentation arrays
  * that depend on it, 0- and 1-based, over 7 images (PNG and TIFF, one corrupt); a cancelled array resubmitted; the
- * Fiji script through plain ImageJ 1.x headless. Runs in {@code mvn verify}; without SLURM (and CI unset) it skips.
+ * Fiji script through plain ImageJ 1.x headless; a training longer than its time limit, finished by requeued runs.
+ * Runs in {@code mvn verify}; without SLURM (and CI unset) it skips.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmIT {
@@ -162,6 +164,77 @@ class SlurmIT {
         assertTrue(all.contains("img3b.tif: FAILED"), "the corrupt file is reported:\n" + all);
         assertSameLabels(work.resolve("out0"), work.resolve("out3"));
         assertEquals("FAILED", state(job + "_" + failingTask(work, "slime-fiji-", job)), "its task fails");
+    }
+
+    @Test
+    @Order(5)
+    void aTrainingLongerThanTheTimeLimitFinishesAcrossRequeuedRuns() throws Exception {
+        // about 300 s of training (one thread) under a 3-minute limit: USR1 comes 60 s before it (SLURM may send it up
+        // to a minute early), the script stops the training (checkpoint) and requeues the job, which goes on from there
+        List<String> train = List.of(ROOT.resolve("sample-data/cell.png").toString(),
+                ROOT.resolve("sample-data/cell-rois.zip").toString(), "--epochs=2000", "--size=64", "--device=cpu");
+        Path whole = work.resolve("whole.slime");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ROOT.resolve("target/slime-cli.jar").toString(), "train", "--model", model.toString(), "--out",
+                whole.toString(), "--image", train.get(0), "--rois", train.get(1), "--checkpoint-every=0"));
+        cmd.addAll(train.subList(2, train.size()));
+        // one CPU thread each: two runs of two threads on this node's two cores slow each other tenfold (PyTorch's
+        // threads spin), and the same thread count keeps their sums in the same order
+        ProcessBuilder reference = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve("whole.log").toFile());
+        reference.environment().put("SLIME_THREADS", "1");
+        Process uninterrupted = reference.start();
+
+        Path out = work.resolve("long.slime");
+        List<String> args = new ArrayList<>(List.of("--chdir=" + work, "--cpus-per-task=1", "--time=3",
+                "--signal=B:USR1@60", ROOT.resolve("macros/slurm_train.sh").toString(), model.toString(),
+                out.toString(), train.get(0), train.get(1)));
+        args.addAll(train.subList(2, train.size()));
+        String job = sbatch(ROOT, Map.of(), false, args.toArray(String[]::new));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        String state;
+        while (!(state = state(job)).equals("COMPLETED")) {
+            assertTrue(System.nanoTime() < deadline && !state.equals("FAILED") && !state.equals("TIMEOUT"),
+                    "job " + job + " is " + state + "; its log:\n" + log(work, "slime-train-" + job + ".log"));
+            if (state.equals("PENDING")) {
+                run(ROOT, Map.of(), "scontrol", "update", "JobId=" + job, "StartTime=now");  // skip the 2-min wait
+            }
+            Thread.sleep(2000);
+        }
+        String log = log(work, "slime-train-" + job + ".log");
+        assertTrue(log.contains("the time limit is near: the training writes its checkpoint and the job is requeued"),
+                log);
+        assertTrue(log.contains("SLiMe: resuming from the checkpoint long.slime.checkpoint at epoch "), log);
+        Matcher restarts = Pattern.compile("Restarts=(\\d+)").matcher(run(ROOT, Map.of(), "scontrol", "show", "job",
+                job));
+        assertTrue(restarts.find() && Integer.parseInt(restarts.group(1)) >= 1, "requeued at least once");
+        assertFalse(Files.exists(work.resolve("long.slime.checkpoint")), "the checkpoint is removed at the end");
+
+        assertTrue(uninterrupted.waitFor(10, TimeUnit.MINUTES));
+        assertEquals(0, uninterrupted.exitValue(), Files.readString(work.resolve("whole.log")));
+        LearnedParts a = LearnedParts.load(whole);
+        LearnedParts b = LearnedParts.load(out);
+        assertEquals(a.continuation().lineage(), b.continuation().lineage(), "one round of 2000 epochs");
+        for (int i = 0; i < a.vectors().length; i++) {
+            assertArrayEquals(a.continuation().state().vectors()[i], b.continuation().state().vectors()[i], 1e-6f,
+                    "last vectors, row " + i);
+            assertArrayEquals(a.vectors()[i], b.vectors()[i], 1e-6f, "kept vectors, row " + i);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aTrainingJobWithTooLittleMemoryIsRefusedSayingWhatToAskFor() throws Exception {
+        String job = sbatch(ROOT, Map.of(), true, "--chdir=" + work, "--cpus-per-task=1", "--mem=300M",
+                ROOT.resolve("macros/slurm_train.sh").toString(), model.toString(), work.resolve("small.slime")
+                        .toString(), ROOT.resolve("sample-data/cell.png").toString(),
+                ROOT.resolve("sample-data/cell-rois.zip").toString(), "--epochs=1", "--size=64");
+        String log = log(work, "slime-train-" + job + ".log");
+        assertEquals("FAILED", state(job), log);
+        assertTrue(log.contains("Training at working size 64 needs about 0.4 GB of memory, but this process may use "),
+                log);
+        assertTrue(log.contains("the SLURM job's memory (--mem 0.3 GB)") && log.contains("sbatch --mem=2G"), log);
+        assertFalse(log.contains("SLiMe: loading"), "refused before loading: " + log);
     }
 
     /** Every good image labelled by exactly one task, the corrupt one reported by its task, whose state is FAILED. */
