@@ -54,7 +54,8 @@ public abstract class SlimeCommand extends ContextCommand {
      */
     protected JobListener listener(ImagePlus previewOn) {
         return new JobListener() {
-            private TrainingPlot plot;
+            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot("SLiMe training: "
+                    + previewOn.getTitle());                                   // opens with the first epoch
 
             @Override
             public void status(String line) {
@@ -79,10 +80,7 @@ public abstract class SlimeCommand extends ContextCommand {
 
             @Override
             public void epochRecord(EpochRecord record) {
-                if (previewOn != null) {
-                    if (plot == null) {
-                        plot = new TrainingPlot("SLiMe training: " + previewOn.getTitle());
-                    }
+                if (plot != null) {
                     plot.add(record);
                 }
             }

@@ -96,7 +96,8 @@ abstract class Ij1Command implements PlugIn {
     /** A job's reports in ImageJ: status bar, progress bar, Log lines, the preview over {@code previewOn}. */
     static JobListener listener(ImagePlus previewOn) {
         return new JobListener() {
-            private TrainingPlot plot;
+            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot("SLiMe training: "
+                    + previewOn.getTitle());                                   // opens with the first epoch
 
             @Override
             public void status(String line) {
@@ -116,10 +117,7 @@ abstract class Ij1Command implements PlugIn {
 
             @Override
             public void epochRecord(EpochRecord record) {
-                if (previewOn != null) {
-                    if (plot == null) {
-                        plot = new TrainingPlot("SLiMe training: " + previewOn.getTitle());
-                    }
+                if (plot != null) {
                     plot.add(record);
                 }
             }

@@ -34,17 +34,9 @@ class CliTableTest {
     @BeforeAll
     static void prepare() throws Exception {
         model = TinyModel.writeSdLayout(tmp.resolve("model"), 23).toString();
-        ByteProcessor ip = new ByteProcessor(40, 32);
-        ByteProcessor lab = new ByteProcessor(40, 32);
-        for (int y = 0; y < 32; y++) {
-            for (int x = 0; x < 40; x++) {
-                int k = x < 14 ? 0 : x < 28 ? 1 : 2;
-                lab.set(x, y, k);
-                ip.set(x, y, 40 + 80 * k + (x * 7 + y * 3) % 20);
-            }
-        }
-        image = save(new ImagePlus("i", ip), "image.tif");
-        labels = save(new ImagePlus("l", lab), "labels.png");
+        image = tmp.resolve("image.tif").toString();
+        labels = tmp.resolve("labels.png").toString();
+        writeStripes(Path.of(image), Path.of(labels));
         slime = tmp.resolve("parts.slime").toString();
         Result r = cli("train", "--model", model, "--image", image, "--labels", labels, "--out", slime, "--epochs",
                 "2", "--size", "64", "--device", "cpu");
@@ -58,6 +50,21 @@ class CliTableTest {
         Files.createDirectories(tmp.resolve("pngs"));
         Files.copy(Path.of(labels), tmp.resolve("pngs/a.png"));
         Files.createDirectories(tmp.resolve("empty"));
+    }
+
+    /** A 40×32 gray image of three vertical stripes (a TIFF) and its label image (a PNG: 0, 1, 2). */
+    static void writeStripes(Path image, Path labels) {
+        ByteProcessor ip = new ByteProcessor(40, 32);
+        ByteProcessor lab = new ByteProcessor(40, 32);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 40; x++) {
+                int k = x < 14 ? 0 : x < 28 ? 1 : 2;
+                lab.set(x, y, k);
+                ip.set(x, y, 40 + 80 * k + (x * 7 + y * 3) % 20);
+            }
+        }
+        assertTrue(new FileSaver(new ImagePlus("i", ip)).saveAsTiff(image.toString()));
+        assertTrue(new FileSaver(new ImagePlus("l", lab)).saveAsPng(labels.toString()));
     }
 
     private static String save(ImagePlus imp, String name) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
 import ij.io.FileSaver;
-import ij.process.ByteProcessor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -45,19 +44,9 @@ class InterruptedTrainingTest {
     @BeforeAll
     static void trainWithoutInterruption() throws Exception {
         model = TinyModel.writeSdLayout(tmp.resolve("model"), 29);
-        ByteProcessor ip = new ByteProcessor(40, 32);
-        ByteProcessor lab = new ByteProcessor(40, 32);
-        for (int y = 0; y < 32; y++) {
-            for (int x = 0; x < 40; x++) {
-                int k = x < 14 ? 0 : x < 28 ? 1 : 2;
-                lab.set(x, y, k);
-                ip.set(x, y, 40 + 80 * k + (x * 7 + y * 3) % 20);
-            }
-        }
         image = tmp.resolve("image.tif");
         labels = tmp.resolve("labels.png");
-        assertTrue(new FileSaver(new ImagePlus("i", ip)).saveAsTiff(image.toString()));
-        assertTrue(new FileSaver(new ImagePlus("l", lab)).saveAsPng(labels.toString()));
+        CliTableTest.writeStripes(image, labels);
         Path out = tmp.resolve("whole/cell.slime");
         CliTableTest.Result r = CliTableTest.cli(args(out, "--checkpoint-every", "0").toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
