@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.slime4j.core.weights.Owned;
 import org.slime4j.core.engine.Engines;
@@ -28,13 +29,24 @@ public final class Segmenter {
     private final TextContext text;
     private final NDArray vectors;
     private final SlimeOptions o;
+    private final Encodings encodings;
 
     /** @param vectors the K-1 learned vectors [K-1, D] on the device (the caller keeps them alive and frees them) */
     public Segmenter(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o) {
+        this(sd, text, vectors, o, null);
+    }
+
+    private Segmenter(StableDiffusion sd, TextContext text, NDArray vectors, SlimeOptions o, Encodings encodings) {
         this.sd = sd;
         this.text = text;
         this.vectors = vectors;
         this.o = o;
+        this.encodings = encodings;
+    }
+
+    /** This segmenter taking the VAE moments of the images {@link #atImageSize} sees again from {@code kept}. */
+    Segmenter keeping(Encodings kept) {
+        return new Segmenter(sd, text, vectors, o, kept);
     }
 
     /** A segmenter of {@code parts}, its vectors put on the device in {@code m}. */
@@ -86,7 +98,8 @@ public final class Segmenter {
         Result r;
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray squeezed = Resize.bilinear(m, image.toArray(m), s, s);       // [1, 3, S, S]
-            r = segment(squeezed, s, random, Trace.NONE);
+            r = segment(List.of(squeezed), Collections.singletonList(encodings == null ? null : image), s, random,
+                    Trace.NONE).get(0);
         }
         int[] labels = new LabelImage(s, s, r.labels()).resizeNearest(image.width(), image.height()).labels();
         return new Result(labels, keepScores ? Resize.bilinear(r.scores(), text.parts(), s, s, image.height(),
@@ -104,6 +117,11 @@ public final class Segmenter {
 
     /** Several images (the tiles of a large image, say), each as {@link #segment(NDArray, int, Randomness, Trace)}. */
     public List<Result> segment(List<NDArray> images, int size, Randomness random, Trace trace) {
+        return segment(images, Collections.nCopies(images.size(), null), size, random, trace);
+    }
+
+    /** As {@link #segment(List, int, Randomness, Trace)}; an image with a key has its crops' moments kept by it. */
+    private List<Result> segment(List<NDArray> images, List<Object> keys, int size, Randomness random, Trace trace) {
         int s = o.workingSize();
         int patch = o.effectivePatchSize();
         int ratio = s / size;
@@ -114,9 +132,9 @@ public final class Segmenter {
         List<Accumulator> accumulators = new ArrayList<>();
         List<Crop> crops = new ArrayList<>();
         try (NDManager sums = sd.manager().newSubManager()) {                    // the accumulated maps, on the device
-            for (NDArray image : images) {
-                accumulators.add(crops(image, n, patch, ratio, new Accumulator(sums, text.parts(), size,
-                        patch / ratio), crops));
+            for (int i = 0; i < images.size(); i++) {
+                accumulators.add(crops(images.get(i), keys.get(i), n, patch, ratio, new Accumulator(sums,
+                        text.parts(), size, patch / ratio), crops));
             }
             int batch = sd.execution().cropsPerPass();
             for (int start = 0; start < crops.size(); start += batch) {
@@ -134,13 +152,15 @@ public final class Segmenter {
     }
 
     /** The n×n crops of one image, each to be accumulated into {@code acc}, appended to {@code crops}. */
-    private static Accumulator crops(NDArray image, int n, int patch, int ratio, Accumulator acc, List<Crop> crops) {
+    private static Accumulator crops(NDArray image, Object key, int n, int patch, int ratio, Accumulator acc,
+                                     List<Crop> crops) {
         long h = image.getShape().get(2);
         long w = image.getShape().get(3);
         for (long y0 : cropOrigins(h, n, patch)) {
             for (long x0 : cropOrigins(w, n, patch)) {
                 crops.add(new Crop(image, ":, :, " + y0 + ":" + Math.min(y0 + patch, h) + ", " + x0 + ":"
-                        + Math.min(x0 + patch, w), acc, (int) (y0 / ratio), (int) (x0 / ratio)));
+                        + Math.min(x0 + patch, w), key == null ? null : List.of(key, y0, x0), acc, (int) (y0 / ratio),
+                        (int) (x0 / ratio)));
             }
         }
         return acc;
@@ -156,8 +176,8 @@ public final class Segmenter {
         return out;
     }
 
-    /** One crop: its image, the index that cuts it out, and where its maps go in the output. */
-    private record Crop(NDArray image, String index, Accumulator into, int my, int mx) {
+    /** One crop: its image, the index that cuts it out, its key for kept moments (or null), where its maps go. */
+    private record Crop(NDArray image, String index, List<Object> key, Accumulator into, int my, int mx) {
         /** The crop [1, 3, P', P'] as a view that belongs to {@code m} (not to the image's manager). */
         NDArray pixels(NDManager m) {
             NDArray view = image.get(index);
@@ -201,12 +221,15 @@ public final class Segmenter {
         int l = o.latentSize();
         NDList squeezed = new NDList();
         NDList eps = new NDList();
+        List<List<Object>> keys = new ArrayList<>();
         for (Crop c : crops) {
             squeezed.add(Resize.bilinear(m, c.pixels(m), s, s));                 // [1, 3, S, S]
             eps.add(random.normal(m, new Shape(1, 4, l, l)));                    // the order of one crop at a time
             noise.add(random.normal(m, new Shape(1, 4, l, l)));
+            keys.add(c.key());
         }
-        return sd.vae().encodeImages(batch(squeezed), batch(eps));               // [B, 4, L, L]
+        return encodings == null ? sd.vae().encodeImages(batch(squeezed), batch(eps))
+                : encodings.sample(keys, batch(squeezed), batch(eps));           // [B, 4, L, L]
     }
 
     /** The learned text context repeated for {@code b} crops, [B, 77, D]. */

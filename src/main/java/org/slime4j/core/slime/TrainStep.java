@@ -61,13 +61,20 @@ public final class TrainStep {
      */
     public static OnDevice run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, int[] mask, int t,
                                NDArray vaeEps, NDArray noise, NDArray vectors, Trace trace) {
+        return run(sd, text, o, image, null, mask, t, vaeEps, noise, vectors, trace);
+    }
+
+    /** As above; an image with a key has its VAE moments kept in {@code kept} (the same pixels every epoch). */
+    static OnDevice run(StableDiffusion sd, TextContext text, SlimeOptions o, NDArray image, Kept kept, int[] mask,
+                        int t, NDArray vaeEps, NDArray noise, NDArray vectors, Trace trace) {
         int k = text.parts();
         int l = o.latentSize();
         checkMask(mask, l, k);
         OnDevice result;
         try (NDManager m = sd.manager().newSubManager()) {
             NDArray squeezed = Resize.bilinear(m, image, o.workingSize(), o.workingSize()); // [1, 3, S, S]
-            NDArray latents = sd.vae().encodeImages(squeezed, vaeEps);           // [1, 4, L, L]
+            NDArray latents = kept == null ? sd.vae().encodeImages(squeezed, vaeEps)
+                    : kept.encodings().sample(List.of(List.of(kept.key())), squeezed, vaeEps); // [1, 4, L, L]
             NDArray noisy = sd.schedule().addNoise(latents, noise, t);           // [1, 4, L, L]
             List<NDArray> learned = leaves(m, vectors, text.width());            // K-1 × [1, D]
             Targets targets = Targets.of(m, mask, k, l, o);
@@ -91,6 +98,10 @@ public final class TrainStep {
         }
         Engines.trim();                                  // the step's freed buffers go back before the next peak
         return result;
+    }
+
+    /** Where an unchanging training image's VAE moments are kept, and its key there. */
+    record Kept(Encodings encodings, Object key) {
     }
 
     /** Each learned vector as a [1, D] leaf of its own, differentiated, in {@code m}. */

@@ -20,6 +20,7 @@ final class TrainingRun implements AutoCloseable {
     private final Randomness random;
     private final Trainer.Listener listener;
     private final NDManager keep;
+    private final Encodings encodings;
     private final Adam adam;
     private final Augmentation augmentation;
     private final int firstEpoch;
@@ -42,6 +43,7 @@ final class TrainingRun implements AutoCloseable {
         TextContext text = setup.text();
         int k = text.parts();
         keep = setup.sd().manager().newSubManager();
+        encodings = new Encodings(setup.sd());                // the VAE's moments of images that do not change
         vectors = Rows.toDevice(keep, from == null ? text.initialVectors() : from.vectors());
         best = Rows.toDevice(keep, from == null ? text.initialVectors() : from.best());
         bestEpoch = from == null ? 0 : from.bestEpoch();
@@ -84,7 +86,8 @@ final class TrainingRun implements AutoCloseable {
             int t = random.timestep(o.trainTMin(), o.trainTMax());
             NDArray eps = random.normal(m, new Shape(1, 4, l, l));
             NDArray noise = random.normal(m, new Shape(1, 4, l, l));
-            TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, mask, t, eps, noise, vectors, Trace.NONE);
+            TrainStep.OnDevice r = TrainStep.run(sd, text, o, image, augmentation == null ? new TrainStep.Kept(
+                    encodings, pair.image()) : null, mask, t, eps, noise, vectors, Trace.NONE);
             int[] check = null;
             double iou = Double.NaN;
             if (setup.settings().checkEveryStep()) {
@@ -114,8 +117,8 @@ final class TrainingRun implements AutoCloseable {
         int n = setup.pairs().size();
         double meanLoss = lossSums[3] / n;
         List<Trainer.Pair> validation = setup.validation();
-        double[] ious = Trainer.validate(new Segmenter(setup.sd(), setup.text(), vectors, o), validation,
-                setup.text().parts(), random);
+        double[] ious = Trainer.validate(new Segmenter(setup.sd(), setup.text(), vectors, o).keeping(encodings),
+                validation, setup.text().parts(), random);
         double iou = validation.isEmpty() ? Double.NaN : Arrays.stream(ious).average().orElseThrow();
         boolean improved = !validation.isEmpty() && iou >= bestIou;
         if (improved) {
@@ -162,6 +165,7 @@ final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
+        encodings.close();
         keep.close();
     }
 }

@@ -66,10 +66,31 @@ public final class AutoencoderKL {
      * [N, latent, H/8, W/8] -> {@code (mean + std·eps) · scaling_factor}.
      */
     public NDArray encodeImages(NDArray image01, NDArray eps) {
+        try (Moments d = moments(image01)) {
+            return sample(d, eps);
+        }
+    }
+
+    /** The posterior's mean and standard deviation, [N, latent, h, w] each; the caller closes both. */
+    public record Moments(NDArray mean, NDArray std) implements AutoCloseable {
+        @Override
+        public void close() {
+            mean.close();
+            std.close();
+        }
+    }
+
+    /** The first half of {@link #encodeImages}: image in [0, 1] [N, 3, H, W] -> the posterior's moments. */
+    public Moments moments(NDArray image01) {
         try (NDArray doubled = image01.mul(two); NDArray signed = doubled.sub(one); // [N, 3, H, W] in [-1, 1]
-             LatentDistribution d = encode(signed);
-             NDArray std = std(d); NDArray noise = std.mul(eps);
-             NDArray sample = d.mean().add(noise)) {                             // [N, latent, h, w]
+             LatentDistribution d = encode(signed)) {
+            return new Moments(d.mean().duplicate(), std(d));                    // [N, latent, h, w] each
+        }
+    }
+
+    /** The second half of {@link #encodeImages}: {@code (mean + std·eps) · scaling_factor}, [N, latent, h, w]. */
+    public NDArray sample(Moments d, NDArray eps) {
+        try (NDArray noise = d.std().mul(eps); NDArray sample = d.mean().add(noise)) { // [N, latent, h, w]
             return sample.mul(scaling);
         }
     }
