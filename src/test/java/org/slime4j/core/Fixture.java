@@ -111,6 +111,52 @@ public final class Fixture {
         return rel;
     }
 
+    /**
+     * Labels against the reference's where its decision is clear: at every pixel whose two best reference scores
+     * ({@code scores} [K, pixels]) differ by more than {@code tol} × their largest magnitude (the score maps'
+     * tolerance), the labels must be equal; at near-ties they may differ (a reordered sum decides them), in at most
+     * 0.1% of the pixels. Prints how many near-ties there are and how many differ.
+     */
+    public static void assertLabels(String name, int[] actual, int[] reference, float[] scores, double tol) {
+        assertEquals(reference.length, actual.length, name + ": pixel count");
+        int n = reference.length;
+        int k = scores.length / n;
+        assertEquals(k * n, scores.length, name + ": scores are [K, pixels]");
+        double maxRef = 0;
+        for (float v : scores) {
+            maxRef = Math.max(maxRef, Math.abs(v));
+        }
+        double clear = tol * maxRef;
+        int ties = 0;
+        int tiesDiffer = 0;
+        for (int p = 0; p < n; p++) {
+            double best = Double.NEGATIVE_INFINITY;
+            double second = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                double v = scores[c * n + p];
+                if (v > best) {
+                    second = best;
+                    best = v;
+                } else if (v > second) {
+                    second = v;
+                }
+            }
+            boolean tie = best - second <= clear;
+            if (tie) {
+                ties++;
+                tiesDiffer += actual[p] != reference[p] ? 1 : 0;
+            } else if (actual[p] != reference[p]) {
+                fail(String.format("%s: pixel %d is %d, the reference's %d, where its two best scores differ by %.3e "
+                        + "(> %.3e: a clear decision)", name, p, actual[p], reference[p], best - second, clear));
+            }
+        }
+        System.out.printf("parity %s: equal at every clear pixel; %d near-tie pixel(s) (margin <= %.1e), %d differ%n",
+                name, ties, clear, tiesDiffer);
+        if (tiesDiffer > 0.001 * n) {
+            fail(name + ": " + tiesDiffer + " near-tie pixels differ, more than 0.1% of " + n);
+        }
+    }
+
     public static double assertClose(String name, NDArray actual, NDArray expected, double tol) {
         assertEquals(expected.getShape(), actual.getShape(), name + ": shape");
         return assertClose(name, actual.toFloatArray(), expected.toFloatArray(), tol);
