@@ -74,6 +74,23 @@ class MemoryCheckTest {
     }
 
     @Test
+    void anOutOfMemoryErrorDuringARunBecomesAMessageOfTheSameKind() {
+        RuntimeException cuda = new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB "
+                + "(GPU 0; 23.65 GiB total capacity)\nException raised from malloc at c10/cuda/CUDACachingAllocator.cpp");
+        assertEquals("The training ran out of GPU memory: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 23.65 "
+                + "GiB total capacity). Its checkpoint cell.slime.checkpoint is kept: the same command goes on from "
+                + "there. Try a smaller working size, fewer crops per pass, fp16 for segmentation on a GPU, or a "
+                + "machine with more memory.", MemoryCheck.explained(cuda, "the training", "Its checkpoint "
+                + "cell.slime.checkpoint is kept: the same command goes on from there. ").getMessage());
+        RuntimeException cpu = new ai.djl.engine.EngineException("[enforce fail at alloc_cpu.cpp:117] data. "
+                + "DefaultCPUAllocator: can't allocate memory: you tried to allocate 9437184000 bytes.");
+        assertTrue(MemoryCheck.explained(cpu, "segmenting a.tif", "").getMessage().startsWith("Segmenting a.tif ran "
+                + "out of memory: [enforce fail"));
+        RuntimeException other = new IllegalStateException("something else");
+        assertEquals(other, MemoryCheck.explained(other, "the training", ""), "other errors pass unchanged");
+    }
+
+    @Test
     void onAGpuFp16AndOneCropPerPassAreOfferedWhenTheyFit() {
         MemoryLimits.Available free = new MemoryLimits.Available((long) (4.5 * GB), "free on gpu(0) of 24.0 GB");
         assertTrue(MemoryEstimate.segmentation(SD21, 512, GPU, 1).bytes() > free.bytes());
