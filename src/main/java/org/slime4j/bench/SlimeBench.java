@@ -150,6 +150,7 @@ public final class SlimeBench {
     static void fullTraining(StableDiffusion sd, int s, int epochs) {
         SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, s).with(EPOCHS, epochs);   // augmented, as default
         TextContext text = TextContext.encode(sd, 3, null);
+        sd.releaseTextEncoder();                                                 // as Slime.train does
         List<Trainer.Pair> pairs = List.of(DeviceCheck.sample(s, s));
         long t = System.nanoTime();
         double[] seconds = new double[epochs];
