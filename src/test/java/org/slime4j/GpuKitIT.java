@@ -70,7 +70,7 @@ class GpuKitIT {
         String check = Files.readString(out.resolve("device-check.txt"));
         assertTrue(check.contains("device check: all 9 passed"), check);
         String bench = Files.readString(out.resolve("bench.txt"));
-        assertTrue(bench.contains("RESULT full training, 2 epochs with validation"), bench);
+        assertTrue(bench.contains("RESULT training as users run it, S=64, 2 epochs with validation"), bench);
         assertTrue(Files.readString(out.resolve("kit.log")).contains("== "), "the steps are logged");
     }
 
