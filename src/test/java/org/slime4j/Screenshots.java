@@ -75,7 +75,7 @@ public final class Screenshots {
         SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, 64).with(EPOCHS, 12).with(AUGMENT, false)
                 .with(PATCHES_PER_SIDE, 1).with(PATCH_SIZE, 0).with(PATCH_THRESHOLD, 0.0).with(SEED, 42);
         rm.runCommand(cell, "Show None");
-        TrainingPlot curves = new TrainingPlot("SLiMe training: cell.png");
+        TrainingPlot curves = new TrainingPlot(cell);
         new TrainJob(List.of(new Annotations.Annotated(cell, rm.getRoisAsArray(), null)), "", model,
                 Execution.on(DeviceChoice.CPU), o, java.util.Set.of(), true, 1, null, slime, true, Checkpoints.Policy.OFF)
                 .run(new JobListener() {
@@ -89,6 +89,9 @@ public final class Screenshots {
                         curves.add(record);
                     }
                 });
+        settle();
+        check(WindowManager.getCurrentImage() == cell, "the plot took the current image from the trained one: "
+                + WindowManager.getCurrentImage());
         Window plot = curves.plot().getImagePlus().getWindow();
         plot.setLocation(700, 130);
         plot.toFront();
@@ -102,6 +105,7 @@ public final class Screenshots {
         macro("segment", "learned_parts=[" + slime + "] model=[" + model + "] all_slices=true tiling=squeeze "
                 + "tile_scale=1 tile_overlap=0.25 seed=0 device=cpu");
         ImagePlus labels = WindowManager.getCurrentImage();
+        check(labels.getTitle().equals("cell_labels"), "segmented the wrong image: " + labels.getTitle());
         labels.getWindow().toFront();
         settle();
         capture(labels.getWindow().getBounds(), out.resolve("segmentation-result.png"));
@@ -130,6 +134,14 @@ public final class Screenshots {
         capture(table.getBounds(), out.resolve("evaluate-table.png"));
         System.out.println("screenshots in " + out);
         System.exit(0);
+    }
+
+    /** Ends the run with {@code failure} (the test reads it) unless {@code ok}. */
+    private static void check(boolean ok, String failure) {
+        if (!ok) {
+            System.out.println("FAILED: " + failure);
+            System.exit(1);
+        }
     }
 
     private static ij.plugin.PlugIn plugin(String command) {

@@ -54,8 +54,7 @@ public abstract class SlimeCommand extends ContextCommand {
      */
     protected JobListener listener(ImagePlus previewOn) {
         return new JobListener() {
-            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot("SLiMe training: "
-                    + previewOn.getTitle());                                   // opens with the first epoch
+            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot(previewOn); // opens later
 
             @Override
             public void status(String line) {

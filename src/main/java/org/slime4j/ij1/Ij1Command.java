@@ -96,8 +96,7 @@ abstract class Ij1Command implements PlugIn {
     /** A job's reports in ImageJ: status bar, progress bar, Log lines, the preview over {@code previewOn}. */
     static JobListener listener(ImagePlus previewOn) {
         return new JobListener() {
-            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot("SLiMe training: "
-                    + previewOn.getTitle());                                   // opens with the first epoch
+            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot(previewOn); // opens later
 
             @Override
             public void status(String line) {

@@ -23,6 +23,18 @@ public final class Images {
     private Images() {
     }
 
+    /**
+     * Refuses a plot window (a training's curves, a profile) given where an image is meant: ImageJ makes a new plot
+     * the current image, and segmenting or training on its picture would quietly give nonsense.
+     */
+    public static ImagePlus notPlot(ImagePlus imp, String toDo) {
+        if (imp.getProperty(ij.gui.Plot.PROPERTY_KEY) != null) {
+            throw new IllegalArgumentException("\"" + imp.getTitle() + "\" is a plot, not an image to " + toDo
+                    + ": select the image first (in a macro: selectImage(\"its title\")) and run it again");
+        }
+        return imp;
+    }
+
     /** The image's channels at (z, t), 1-based, mapped to RGB [0, 1] by {@code mapping}. */
     public static RgbImage rgb(ImagePlus imp, int z, int t, InputMapping mapping) {
         int w = imp.getWidth();

@@ -30,6 +30,7 @@ public final class LabelsToRois {
      * Returns how many ROIs were added.
      */
     public static int toRoiManager(ImagePlus labels, boolean allPlanes) {
+        Images.notPlot(labels, "turn into ROIs");
         List<String> names = Evaluate.partNames(labels);
         List<Roi> rois = new ArrayList<>();
         for (int z = allPlanes ? 1 : labels.getCurrentSlice(); z <= (allPlanes ? labels.getStackSize()

@@ -1,5 +1,8 @@
 package org.slime4j.imagej;
 
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.ImageWindow;
 import ij.gui.Plot;
 import ij.gui.PlotWindow;
 import ij.macro.Interpreter;
@@ -12,17 +15,20 @@ import org.slime4j.core.slime.EpochRecord;
 /**
  * A training's curves in an ImageJ {@link Plot}: the loss, the mean validation IoU and what labelling everything
  * background would score, against the epoch; redrawn after every epoch while it trains. The window is ImageJ's plot
- * window (List, Save data, Copy, Save as image). Nothing is shown headless or in a batch-mode macro, where the
- * training's CSV holds the same.
+ * window (List, Save data, Copy, Save as image). It opens beside the trained image where the screen has room and
+ * leaves that image in front and current, so a macro's next command (SLiMe Segment) acts on the image, never on the
+ * plot. Nothing is shown headless or in a batch-mode macro, where the training's CSV holds the same.
  */
 public final class TrainingPlot {
+    private final ImagePlus trained;
     private final String title;
     private final List<EpochRecord> records = new ArrayList<>();
     private Plot plot;
 
-    /** A plot titled after what is trained ({@code "SLiMe training: cell.slime"}); nothing is shown yet. */
-    public TrainingPlot(String title) {
-        this.title = title;
+    /** The curves of a training on {@code trained}, titled {@code "SLiMe training: cell.png"}; nothing shown yet. */
+    public TrainingPlot(ImagePlus trained) {
+        this.trained = trained;
+        this.title = "SLiMe training: " + trained.getTitle();
     }
 
     /** Whether plots are shown here: not headless, not in a batch-mode macro. */
@@ -41,11 +47,26 @@ public final class TrainingPlot {
         PlotWindow window = plot == null ? null : (PlotWindow) plot.getImagePlus().getWindow();
         if (window == null || window.isClosed()) {
             plot = next;
-            plot.show();
+            open(plot.show());
         } else {
             window.drawPlot(next);
             plot = next;
         }
+    }
+
+    /** Places the new plot window beside the trained image's and gives that image back its place in front. */
+    private void open(PlotWindow window) {
+        ImageWindow image = trained.getWindow();
+        if (window == null || image == null || image.isClosed()) {
+            return;
+        }
+        java.awt.Rectangle screen = image.getGraphicsConfiguration().getBounds();
+        int x = image.getX() + image.getWidth() + 8;
+        if (x + window.getWidth() <= screen.x + screen.width) {
+            window.setLocation(x, image.getY());
+        }
+        image.toFront();
+        WindowManager.setCurrentWindow(image);       // for this thread (a macro's) at once; toFront for the others
     }
 
     /** The plot as drawn last (null before the first epoch). */

@@ -8,6 +8,7 @@ import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.LearnedParts;
 import org.slime4j.core.slime.Tiling;
 import org.slime4j.imagej.ImageFiles;
+import org.slime4j.imagej.Images;
 import org.slime4j.imagej.Provenance;
 import org.slime4j.imagej.Segmentation;
 
@@ -22,6 +23,7 @@ public record SegmentJob(ImagePlus image, Path learnedParts, Path model, Executi
         implements Job<Segmentation.Result> {
     @Override
     public Segmentation.Result run(JobListener listener) throws IOException {
+        Images.notPlot(image, "segment");
         LearnedParts parts = LearnedParts.load(learnedParts);
         if (output != null) {
             Outputs.file(output, overwrite, listener);

@@ -22,6 +22,7 @@ import org.slime4j.core.slime.SlimeOptions;
 import org.slime4j.core.slime.Trained;
 import org.slime4j.core.slime.Trainer;
 import org.slime4j.imagej.Annotations;
+import org.slime4j.imagej.Images;
 import org.slime4j.imagej.RoiMasks;
 import org.slime4j.imagej.TrainingPairs;
 
@@ -51,6 +52,7 @@ public record TrainJob(List<Annotations.Annotated> images, String parts, Path mo
         if (images.isEmpty()) {
             throw new IllegalArgumentException("training needs at least one annotated image");
         }
+        images.forEach(a -> Images.notPlot(a.image(), "train on"));
     }
 
     @Override

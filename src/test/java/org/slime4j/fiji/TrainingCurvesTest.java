@@ -53,7 +53,7 @@ class TrainingCurvesTest {
         Path model = TinyModel.writeSdLayout(tmp.resolve("model"), 47);
         Path out = tmp.resolve("cells.slime");
         List<EpochRecord> heard = new ArrayList<>();
-        TrainingPlot plot = new TrainingPlot("SLiMe training: cells.slime");
+        TrainingPlot plot = new TrainingPlot(new ImagePlus("cells.png", new ij.process.ByteProcessor(8, 8)));
         job(model, 3, null, out).run(new JobListener() {
             @Override
             public void epochRecord(EpochRecord record) {
@@ -89,7 +89,7 @@ class TrainingCurvesTest {
         }
 
         Plot p = plot.plot();
-        assertEquals("SLiMe training: cells.slime", p.getTitle());
+        assertEquals("SLiMe training: cells.png", p.getTitle());
         float[][] loss = p.getDataObjectArrays(0);
         float[][] iou = p.getDataObjectArrays(1);
         assertArrayEquals(new float[] {1, 2, 3}, loss[0]);
