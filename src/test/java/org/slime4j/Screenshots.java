@@ -46,9 +46,18 @@ public final class Screenshots {
     private Screenshots() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Path out = Files.createDirectories(Path.of(args[0]));
-        Path sample = Path.of(args[1]);
+    /** Takes them; any failure ends the process at once (ImageJ's windows would keep it alive until a timeout). */
+    public static void main(String[] args) {
+        try {
+            take(Path.of(args[0]), Path.of(args[1]));
+        } catch (Throwable t) {
+            t.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    private static void take(Path outFolder, Path sample) throws Exception {
+        Path out = Files.createDirectories(outFolder);
         Path work = Files.createTempDirectory("slime-shots");
         Path model = TinyModel.writeSdLayout(work.resolve("model"), 5);
         ij.Prefs.set("slime.model", model.toString());
