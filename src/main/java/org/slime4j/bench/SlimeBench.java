@@ -41,7 +41,9 @@ import org.slime4j.core.slime.Trainer;
  * sd21 only), {@code crops=1} (n: segment n×n crops of side 3S/4), {@code batch=1} (crops per pass),
  * {@code precision=fp32} (fp16: the UNet in half precision, segmentation only: give {@code steps=0}),
  * {@code epochs=0} (then training as users run it: that many epochs, each a step and the reference's per-epoch
- * validation, seconds per epoch; {@code steps=0 segmentations=0} to run only that).
+ * validation, seconds per epoch; {@code steps=0 segmentations=0} to run only that), {@code ops=0} (1: then one
+ * more training step and segmentation under libtorch's profiler: the engine calls of each and the host time per
+ * call, {@link OpCount}).
  */
 public final class SlimeBench {
     private SlimeBench() {
@@ -82,7 +84,8 @@ public final class SlimeBench {
         System.out.printf("%s: model ready in %.1f s, S = %d, device %s%n", args[0], (System.nanoTime() - t0) / 1e9, s,
                 sd.manager().getDevice());
         try (sd) {
-            run(sd, s, steps, segmentations, Integer.parseInt(kv.getOrDefault("crops", "1")));
+            run(sd, s, steps, segmentations, Integer.parseInt(kv.getOrDefault("crops", "1")),
+                    kv.getOrDefault("ops", "0").equals("1"));
             int epochs = Integer.parseInt(kv.getOrDefault("epochs", "0"));
             if (epochs > 0) {
                 fullTraining(sd, s, epochs);
@@ -184,7 +187,7 @@ public final class SlimeBench {
      * reference logs one per step: like for like). Each phase starts with one warm-up (not counted) and reports its
      * own peak RSS (the high-water mark is reset between phases).
      */
-    static void run(StableDiffusion sd, int s, int steps, int segmentations, int crops) {
+    static void run(StableDiffusion sd, int s, int steps, int segmentations, int crops, boolean ops) {
         int k = 3;
         int l = s / 8;
         SlimeOptions o = SlimeOptions.defaults().with(WORKING_SIZE, s).with(AUGMENT, false);
@@ -222,6 +225,10 @@ public final class SlimeBench {
                     + "%.3f s per segmentation, %.3f s per training step with a segmentation (means after one "
                     + "warm-up)%n", s, sd.execution().attentionSlice(), crops, crops, sd.execution().cropsPerPass(), train, seg,
                     both);
+            if (ops) {
+                System.out.println(OpCount.of(step).describe("training step", train));
+                System.out.println(OpCount.of(segment).describe("segmentation", seg));
+            }
         }
     }
 
