@@ -1,7 +1,9 @@
 package org.slime4j.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -16,6 +18,8 @@ public final class GroupNorm {
     private final NDArray bias;
     private final float eps;
     private final int groups;
+    /** Per row count: batch norm's scratch running statistics (written, never read) and its identity affine. */
+    private final java.util.Map<Long, NDList> constants = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GroupNorm(WeightStore w, String prefix, int groups, int channels, double eps) {
         this.weight = w.getFloat32(prefix + ".weight", channels).reshape(1, channels, 1, 1);
@@ -33,17 +37,24 @@ public final class GroupNorm {
         }
         Shape shape = x.getShape();
         long rows = shape.get(0) * groups;
-        NDManager m = x.getManager();
+        NDList c = constants.computeIfAbsent(rows, this::constants);
         // PyTorch's fused batch-norm kernel over [1, N·G, C/G·H·W] in training mode normalises each (item, group)
         // with its biased variance: group norm in one pass instead of eight full-size ops.
         try (NDArray g = x.reshape(1, rows, -1);                                 // [1, N*G, C/G*H*W]
-             NDArray runningMean = m.zeros(new Shape(rows)); NDArray runningVar = m.ones(new Shape(rows));
-             NDArray one = m.ones(new Shape(rows)); NDArray zero = m.zeros(new Shape(rows));
-             NDArray normed = BatchNorm.batchNorm(g, runningMean, runningVar, one, zero, 1, 0.1f, eps, true)
+             NDArray normed = BatchNorm.batchNorm(g, c.get(0), c.get(1), c.get(2), c.get(3), 1, 0.1f, eps, true)
                      .singletonOrThrow();
              NDArray back = normed.reshape(shape);                               // [N, C, H, W]
              NDArray scaled = back.mul(weight)) {
             return scaled.add(bias);
         }
+    }
+
+    /** Made once per row count beside the weights (four arrays less per call), kept out of any running scope. */
+    private NDList constants(long rows) {
+        NDManager m = weight.getManager();
+        Shape s = new Shape(rows);
+        NDList c = new NDList(m.zeros(s), m.ones(s), m.ones(s), m.zeros(s));  // running mean, var; weight, bias
+        c.forEach(NDScope::unregister);
+        return c;
     }
 }
