@@ -13,7 +13,8 @@
 # libtorch libraries DJL should load (links into torch/lib, with torch's version.py beside it, so SLiMe reads the
 # version and flavour), given as PYTORCH_LIBRARY_PATH; (5) each with a time limit: slime info (OUT/info.txt), the device
 # check against the CPU on the tiny model (OUT/device-check.txt), the measured GPU rates (OUT/rates.txt), and
-# SlimeBench at SD-2.1 size on the GPU: training steps, segmentations, both, a 200-epoch training (OUT/bench.txt)
+# SlimeBench at SD-2.1 size on the GPU: training steps, segmentations, both, a 200-epoch training, the engine calls
+# of a step and a segmentation with the host time per call (OPS lines; on a GPU calls only launch) (OUT/bench.txt)
 # and fp16 segmentation (OUT/bench-fp16.txt), with the GPU memory sampled every 200 ms (OUT/gpu-memory.csv).
 # Dry run: no GPU, no compiler: TORCH_LIB names a libtorch 2.7.1 CPU folder and JNI_SO a prebuilt JNI for it;
 # the device is the CPU and the benchmark the tiny model. A PyTorch without CUDA takes the real path on the CPU
@@ -120,7 +121,7 @@ limit 150 "${java[@]}" org.slime4j.bench.DeviceCheck "$kit/model" $device | tee 
 if [ "$dry" = --dry-run ] || [ "$device" = cpu ]; then
     step "5c. benchmark (no GPU: the tiny model on the CPU)"
     limit 300 "${java[@]}" org.slime4j.bench.SlimeBench tiny "$kit/model" device=cpu steps=1 segmentations=1 epochs=2 \
-        | tee "$out/bench.txt"
+        ops=1 | tee "$out/bench.txt"
     exit 0
 fi
 
@@ -144,7 +145,7 @@ step "5d. SlimeBench at SD-2.1 size on the GPU (fp32, TF32 products), then fp16 
 nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader,nounits -lms 200 > "$out/gpu-memory.csv" 2>&1 &
 sampler=$!
 limit 270 "${java[@]}" org.slime4j.bench.SlimeBench sd21 "$kit/model/tokenizer" device=gpu steps=20 segmentations=10 \
-    epochs=200 | tee "$out/bench.txt"
+    epochs=200 ops=1 | tee "$out/bench.txt"
 echo "after fp32: GPU memory peak $(cut -d, -f2 "$out/gpu-memory.csv" | sort -n | tail -1) MiB"
 limit 60 "${java[@]}" org.slime4j.bench.SlimeBench sd21 "$kit/model/tokenizer" device=gpu precision=fp16 steps=0 \
     segmentations=10 | tee "$out/bench-fp16.txt"

@@ -71,6 +71,8 @@ class GpuKitIT {
         assertTrue(check.contains("device check: all 9 passed"), check);
         String bench = Files.readString(out.resolve("bench.txt"));
         assertTrue(bench.contains("RESULT training as users run it, S=64, 2 epochs with validation"), bench);
+        assertTrue(bench.matches("(?s).*OPS training step: \\d+ engine calls from Java, \\d+ backward nodes.*"
+                + "OPS segmentation: \\d+ engine calls from Java, 0 backward nodes.*"), "the operation counts: " + bench);
         assertTrue(Files.readString(out.resolve("kit.log")).contains("== "), "the steps are logged");
     }
 
