@@ -27,8 +27,9 @@ import java.util.Map;
  * @param byName       the calls by operator name
  */
 record OpCount(int calls, int backward, double insideCalls, double profiled, Map<String, Integer> byName) {
-    /** Runs {@code op} once under the profiler and counts. */
+    /** Runs {@code op} once to warm up (caches filled, as in every later run), then once under the profiler. */
     static OpCount of(Runnable op) {
+        op.run();
         try {
             Path trace = Files.createTempFile("slime-ops", ".json");
             try {
@@ -98,9 +99,10 @@ record OpCount(int calls, int backward, double insideCalls, double profiled, Map
 
     /** One line: the counts and, from the phase's unprofiled mean {@code seconds}, the host time per call. */
     String describe(String phase, double seconds) {
-        return String.format("OPS %s: %d engine calls from Java, %d backward nodes; %.1f µs per call "
-                + "(the phase's mean %.3f s / calls); profiled: %.0f%% of the run inside the calls, %.1f µs per "
-                + "call between them", phase, calls, backward, seconds / calls * 1e6, seconds,
+        String perCall = Double.isNaN(seconds) ? "" : String.format("; %.1f µs per call (the phase's mean %.3f s / "
+                + "calls)", seconds / calls * 1e6, seconds);
+        return String.format("OPS %s: %d engine calls from Java, %d backward nodes%s; profiled: %.0f%% of the run "
+                + "inside the calls, %.1f µs per call between them", phase, calls, backward, perCall,
                 100 * insideCalls / profiled, (profiled - insideCalls) / calls * 1e6) + "\n  most called: "
                 + byName.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
                         .map(e -> e.getKey().replace("aten::", "") + " " + e.getValue())
