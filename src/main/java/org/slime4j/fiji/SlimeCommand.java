@@ -5,17 +5,13 @@ import ij.Macro;
 import ij.macro.Interpreter;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.slime4j.core.slime.EpochRecord;
-import org.slime4j.core.slime.LabelImage;
-import org.slime4j.imagej.Preview;
-import org.slime4j.imagej.TrainingPlot;
+import org.slime4j.jobs.DisplayListener;
 import org.slime4j.jobs.JobListener;
 
 /**
@@ -50,12 +46,11 @@ public abstract class SlimeCommand extends ContextCommand {
 
     /**
      * What a job tells this command, shown as Fiji shows it: status and progress in the status bar, log lines and
-     * epochs in the log, the training preview over {@code previewOn} (none when null); cancelled with the command.
+     * epochs in the log, the training preview and curves over {@code previewOn} (none when null); cancelled with the
+     * command.
      */
     protected JobListener listener(ImagePlus previewOn) {
-        return new JobListener() {
-            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot(previewOn); // opens later
-
+        return new DisplayListener(previewOn) {
             @Override
             public void status(String line) {
                 status.showStatus(line);
@@ -75,20 +70,6 @@ public abstract class SlimeCommand extends ContextCommand {
             public void epoch(Epoch e) {
                 log.info(String.format("SLiMe epoch %d/%d: loss %.4f%s", e.epoch(), e.lastEpoch(), e.loss(),
                         Double.isNaN(e.iou()) ? "" : String.format(", IoU %.3f%s", e.iou(), e.best() ? " (best)" : "")));
-            }
-
-            @Override
-            public void epochRecord(EpochRecord record) {
-                if (plot != null) {
-                    plot.add(record);
-                }
-            }
-
-            @Override
-            public void preview(int epoch, LabelImage labels, List<String> parts) {
-                if (previewOn != null) {
-                    Preview.show(previewOn, labels, epoch, parts);
-                }
             }
 
             @Override

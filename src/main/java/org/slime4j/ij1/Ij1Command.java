@@ -7,13 +7,9 @@ import ij.Prefs;
 import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
 import java.awt.GraphicsEnvironment;
-import java.util.List;
 import java.util.Map;
 import org.slime4j.core.engine.Execution;
-import org.slime4j.core.slime.EpochRecord;
-import org.slime4j.core.slime.LabelImage;
-import org.slime4j.imagej.Preview;
-import org.slime4j.imagej.TrainingPlot;
+import org.slime4j.jobs.DisplayListener;
 import org.slime4j.jobs.JobListener;
 import org.slime4j.jobs.Models;
 
@@ -93,11 +89,9 @@ abstract class Ij1Command implements PlugIn {
         }
     }
 
-    /** A job's reports in ImageJ: status bar, progress bar, Log lines, the preview over {@code previewOn}. */
+    /** A job's reports in ImageJ: status bar, progress bar, Log lines, the preview and curves over {@code previewOn}. */
     static JobListener listener(ImagePlus previewOn) {
-        return new JobListener() {
-            private final TrainingPlot plot = previewOn == null ? null : new TrainingPlot(previewOn); // opens later
-
+        return new DisplayListener(previewOn) {
             @Override
             public void status(String line) {
                 IJ.showStatus(line);
@@ -112,21 +106,6 @@ abstract class Ij1Command implements PlugIn {
             public void progress(Progress p) {
                 IJ.showProgress(p.done(), p.total());
                 IJ.showStatus(p.what());
-            }
-
-            @Override
-            public void epochRecord(EpochRecord record) {
-                if (plot != null) {
-                    plot.add(record);
-                }
-            }
-
-            @Override
-            public void preview(int epoch, LabelImage labels, List<String> parts) {
-                if (previewOn != null) {
-                    Preview.show(previewOn, labels, epoch, parts);
-                    previewOn.updateAndDraw();
-                }
             }
 
             @Override
