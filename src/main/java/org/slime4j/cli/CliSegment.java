@@ -101,15 +101,5 @@ final class CliSegment implements Callable<Integer>, CliOptions.Takes {
     }
 
     /** A job's lines on stderr. */
-    private static final JobListener LOG = new JobListener() {
-        @Override
-        public void log(String line) {
-            System.err.println(line);
-        }
-
-        @Override
-        public String option(String key) {
-            return CliOptions.flag(key);
-        }
-    };
+    private static final JobListener LOG = new StderrListener();
 }

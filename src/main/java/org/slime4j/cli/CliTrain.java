@@ -111,20 +111,10 @@ final class CliTrain implements Callable<Integer>, CliOptions.Takes {
 
     /** A training on stderr: what it does, one line per epoch (loss, IoU, seconds, time left), notices. */
     static JobListener progress() {
-        return new JobListener() {
+        return new StderrListener() {
             @Override
             public void status(String line) {
                 System.err.println(line);
-            }
-
-            @Override
-            public void log(String line) {
-                System.err.println(line);
-            }
-
-            @Override
-            public String option(String key) {
-                return CliOptions.flag(key);
             }
 
             @Override
