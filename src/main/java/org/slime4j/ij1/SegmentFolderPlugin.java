@@ -3,7 +3,6 @@ package org.slime4j.ij1;
 import ij.IJ;
 import java.nio.file.Path;
 import java.util.Map;
-import org.slime4j.core.engine.ExecutionOption;
 import org.slime4j.jobs.FolderJob;
 import org.slime4j.jobs.Models;
 
@@ -17,16 +16,13 @@ public class SegmentFolderPlugin extends Ij1Command {
     @Override
     void execute() throws Exception {
         String learned = remembered("learned");
-        Map<String, String> v = SegmentPlugin.tiling(new Fields().folder("input_folder", "")
+        Map<String, String> v = SegmentPlugin.ask(new Fields().folder("input_folder", "")
                 .text("pattern", FolderJob.IMAGES).folder("output_folder", "").file("learned_parts", learned)
-                .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).text("shard", "1/1"))
-                .option(ExecutionOption.DEVICE).option(ExecutionOption.PRECISION)
-                .option(ExecutionOption.CROPS_PER_PASS).option(ExecutionOption.MEMORY_CHECK).ask(label());
+                .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).text("shard", "1/1"),
+                label());
         if (v == null) {
             return;
         }
-        remember("model", v.get("model"));
-        remember("learned", v.get("learned_parts"));
         FolderJob.Summary s = new FolderJob(Path.of(v.get("input_folder")), v.get("pattern"),
                 Path.of(v.get("output_folder")), Path.of(v.get("learned_parts")), Models.parse(v.get("model")),
                 execution(v), FolderJob.Shard.parse(v.get("shard")), SegmentPlugin.tiling(v), Fields.whole(v, "seed"),

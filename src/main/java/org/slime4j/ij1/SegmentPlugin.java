@@ -21,16 +21,12 @@ public class SegmentPlugin extends Ij1Command {
     void execute() throws Exception {
         ImagePlus imp = IJ.getImage();
         String learned = remembered("learned");
-        Map<String, String> v = tiling(new Fields().file("learned_parts", learned)
+        Map<String, String> v = ask(new Fields().file("learned_parts", learned)
                 .text("model", Models.proposedModel(Path.of(learned), rememberedModel())).flag("all_slices", true)
-                .flag("confidence", false).file("output", "").flag("overwrite", false))
-                .option(ExecutionOption.DEVICE).option(ExecutionOption.PRECISION)
-                .option(ExecutionOption.CROPS_PER_PASS).option(ExecutionOption.MEMORY_CHECK).ask(label());
+                .flag("confidence", false).file("output", "").flag("overwrite", false), label());
         if (v == null) {
             return;
         }
-        remember("model", v.get("model"));
-        remember("learned", v.get("learned_parts"));
         Segmentation.Result r = new SegmentJob(imp, Path.of(v.get("learned_parts")), Models.parse(v.get("model")),
                 execution(v), Fields.flag(v, "all_slices"), tiling(v), Fields.whole(v, "seed"),
                 Fields.flag(v, "confidence"), Fields.path(v, "output"), Fields.flag(v, "overwrite"), false)
@@ -41,6 +37,20 @@ public class SegmentPlugin extends Ij1Command {
         r.labels().show();                                 // the active image: a macro's next saveAs saves it
         IJ.log(label() + ": " + r.labels().getTitle() + " (" + r.labels().getProp("SLiMe.parts") + ")"
                 + (Fields.path(v, "output") == null ? "" : ", saved " + v.get("output")));
+    }
+
+    /**
+     * Asks for {@code fields}, then the tiling, seed and execution fields of the segmenting commands; remembers the
+     * model and parts given. Null when cancelled.
+     */
+    static Map<String, String> ask(Fields fields, String label) {
+        Map<String, String> v = tiling(fields).option(ExecutionOption.DEVICE).option(ExecutionOption.PRECISION)
+                .option(ExecutionOption.CROPS_PER_PASS).option(ExecutionOption.MEMORY_CHECK).ask(label);
+        if (v != null) {
+            remember("model", v.get("model"));
+            remember("learned", v.get("learned_parts"));
+        }
+        return v;
     }
 
     /** The tiling and seed fields of the segmenting commands. */
