@@ -2,7 +2,6 @@ package org.slime4j.jobs;
 
 import ij.ImagePlus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.slime.LearnedParts;
