@@ -19,9 +19,11 @@ public final class ResnetBlock2D {
     private final Conv2d conv2;
     private final Conv2d convShortcut;
     private final NDArray outputScale;
+    private final int out;
 
     public ResnetBlock2D(WeightStore w, String prefix, int in, int out, int tembChannels, int groups, double eps,
                          double outputScaleFactor) {
+        this.out = out;
         norm1 = new GroupNorm(w, prefix + ".norm1", groups, in, eps);
         conv1 = new Conv2d(w, prefix + ".conv1", in, out, 3, 1, 1);
         timeEmbProj = tembChannels > 0 ? new Linear(w, prefix + ".time_emb_proj", tembChannels, out, true) : null;
@@ -32,13 +34,15 @@ public final class ResnetBlock2D {
     }
 
     /**
-     * x [N, in, H, W], temb [N, T] or null -> [N, out, H, W]. Stage by stage ({@link Nn#then}), so at most one
-     * stage's intermediates are alive at a time (at the VAE's 512×512, 134 MB each), as when closed by hand.
+     * x [N, in, H, W], siluTemb = SiLU(time embedding) [N, T] or null -> [N, out, H, W]. diffusers applies the SiLU in
+     * every block to the same embedding; the UNet applies it once ({@link UNet2DConditionModel#forward}). Stage by
+     * stage ({@link Nn#then}), so at most one stage's intermediates are alive at a time (at the VAE's 512×512, 134 MB
+     * each), as when closed by hand.
      */
-    public NDArray forward(NDArray x, NDArray temb) {
+    public NDArray forward(NDArray x, NDArray siluTemb) {
         NDArray h = Nn.scoped(() -> conv1.forward(Nn.silu(norm1.forward(x))));  // [N, out, H, W]
         if (timeEmbProj != null) {
-            NDArray t = timeEmbProj.forward(Nn.silu(temb)).expandDims(2).expandDims(3); // [N, out, 1, 1]
+            NDArray t = timeEmbProj.forward(siluTemb).reshape(-1, out, 1, 1);   // [N, out, 1, 1]
             h = Nn.then(h, a -> a.add(t));                                       // [N, out, H, W]
         }
         h = Nn.then(h, a -> conv2.forward(Nn.silu(norm2.forward(a))));           // [N, out, H, W]

@@ -98,8 +98,9 @@ public final class UNet2DConditionModel {
         long b = sample.getShape().get(0);
         NDArray temb;
         try (NDArray t = timestepEmbedding(sample.getManager(), timestep, b);   // [B, c0]
-             NDArray l1 = timeLinear1.forward(t); NDArray a = Nn.silu(l1)) {    // [B, 4*c0]
-            temb = timeLinear2.forward(a);                                       // [B, 4*c0]
+             NDArray l1 = timeLinear1.forward(t); NDArray a = Nn.silu(l1);      // [B, 4*c0]
+             NDArray emb = timeLinear2.forward(a)) {                             // [B, 4*c0]
+            temb = Nn.silu(emb);                    // [B, 4*c0]: every ResnetBlock2D's SiLU of it, computed once
         }
         Deque<NDArray> skips = new ArrayDeque<>();
         NDArray h = convIn.forward(sample);                                      // [B, c0, h, w]
