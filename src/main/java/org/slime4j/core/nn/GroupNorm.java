@@ -42,10 +42,14 @@ public final class GroupNorm {
         // with its biased variance: group norm in one pass instead of eight full-size ops.
         try (NDArray g = x.reshape(1, rows, -1);                                 // [1, N*G, C/G*H*W]
              NDArray normed = BatchNorm.batchNorm(g, c.get(0), c.get(1), c.get(2), c.get(3), 1, 0.1f, eps, true)
-                     .singletonOrThrow();
-             NDArray back = normed.reshape(shape);                               // [N, C, H, W]
-             NDArray scaled = back.mul(weight)) {
-            return scaled.add(bias);
+                     .singletonOrThrow()) {
+            NDArray back = normed.reshape(shape);                                // [N, C, H, W]
+            if (!Nn.recording()) {
+                return back.muli(weight).addi(bias);                             // in place: no fresh buffers
+            }
+            try (back; NDArray scaled = back.mul(weight)) {
+                return scaled.add(bias);
+            }
         }
     }
 
