@@ -2,6 +2,7 @@ package org.slime4j.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.slime4j.core.nn.Values.gaussian;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -23,14 +24,6 @@ import org.slime4j.core.weights.WeightStore;
 class Conv2dTest {
     @TempDir
     Path tmp;
-
-    private static float[] gaussian(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
 
     @Test
     void batchedEqualsItemByItemForwardAndBackward() throws Exception {

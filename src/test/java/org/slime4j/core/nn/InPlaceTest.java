@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.slime4j.core.nn.Values.gaussian;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -26,14 +27,6 @@ import org.slime4j.core.weights.WeightStore;
 class InPlaceTest {
     @TempDir
     Path tmp;
-
-    private static float[] gaussian(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
 
     @Test
     void inPlaceOutsideTheCollectorSameBitsAndGradientsInside() throws Exception {
