@@ -65,6 +65,22 @@ public final class TrainingPlot {
         if (x + window.getWidth() <= screen.x + screen.width) {
             window.setLocation(x, image.getY());
         }
+        giveBack(image);
+        // the new window's own activation may still be on its way (ImageJ makes an activated window current): when
+        // it comes, soon after the window opened, the trained image takes its place back once
+        long opened = System.currentTimeMillis();
+        window.addWindowListener(new java.awt.event.WindowAdapter() {
+            @Override
+            public void windowActivated(java.awt.event.WindowEvent e) {
+                window.removeWindowListener(this);
+                if (System.currentTimeMillis() - opened < 3000 && !image.isClosed()) {
+                    giveBack(image);
+                }
+            }
+        });
+    }
+
+    private static void giveBack(ImageWindow image) {
         image.toFront();
         WindowManager.setCurrentWindow(image);       // for this thread (a macro's) at once; toFront for the others
     }
