@@ -35,7 +35,7 @@ final class CliSegment implements Callable<Integer>, CliOptions.Takes {
     @Parameters(paramLabel = "INPUT", description = "an image file or a folder")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "PATH",
+    @Option(names = {"--output", "--out"}, required = true, paramLabel = "PATH",
             description = "label TIFF (for a file) or folder (for a folder; <name>_labels.tif inside)")
     Path output;
 

@@ -192,6 +192,15 @@ class CliTableTest {
         assertTrue(Files.isRegularFile(slimeOut));
     }
 
+    /** segment's --output also answers to --out, the name train, demo and the macros use. */
+    @Test
+    void segmentTakesOutAsWellAsOutput() {
+        Path labelsOut = tmp.resolve("named/x.tif");
+        Result segmented = cli(segment(image, "--out", labelsOut.toString()).toArray(String[]::new));
+        assertEquals(0, segmented.code, segmented.err);
+        assertTrue(Files.isRegularFile(labelsOut));
+    }
+
     @Test
     void confidenceMapsHaveTheLabelImagesShapeAndStayInZeroToOne() {
         Path labelsOut = tmp.resolve("conf/cell_labels.tif");
