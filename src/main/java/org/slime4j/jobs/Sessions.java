@@ -39,7 +39,10 @@ public final class Sessions {
         }
     }
 
-    /** A hold on an open model; returning it lets a retired model close. */
+    /**
+     * A hold on an open model; returning it lets a retired model close, and gives what the job freed back to the
+     * system ({@link Engines#trim}).
+     */
     public static final class Lease implements AutoCloseable {
         private final Entry entry;
         private boolean returned;
@@ -61,6 +64,7 @@ public final class Sessions {
                     closeIfUnused(entry);
                 }
             }
+            Engines.trim();
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.slime4j.core.weights.Owned;
-import org.slime4j.core.engine.Engines;
 import org.slime4j.core.model.StableDiffusion;
 import org.slime4j.core.unet.CapturedScores;
 
@@ -140,7 +139,6 @@ public final class Segmenter {
                 try (NDManager m = sd.manager().newSubManager()) {
                     pass(crops.subList(start, Math.min(start + batch, crops.size())), m, random, trace);
                 }
-                Engines.trim();
             }
             List<Result> results = new ArrayList<>();
             for (Accumulator acc : accumulators) {

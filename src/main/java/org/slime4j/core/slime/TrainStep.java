@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slime4j.core.weights.Owned;
 import org.slime4j.core.model.StableDiffusion;
-import org.slime4j.core.engine.Engines;
 import org.slime4j.core.nn.Nn;
 import org.slime4j.core.unet.AttentionCapture;
 import org.slime4j.core.unet.CapturedScores;
@@ -96,7 +95,6 @@ public final class TrainStep {
             result = new OnDevice(losses.loss1().getFloat(), losses.loss2().getFloat(), losses.sdLoss().getFloat(),
                     losses.loss().getFloat(), gradients(learned, vectors.getManager()));
         }
-        Engines.trim();                                  // the step's freed buffers go back before the next peak
         return result;
     }
 
