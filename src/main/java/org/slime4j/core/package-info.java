@@ -22,9 +22,9 @@
  *   <li><b>Java values become arrays libtorch owns</b>, through {@link org.slime4j.core.weights.Owned#copy}: DJL's
  *       {@code create} may alias a Java or mapped buffer, which must not outlive it and must never be held by
  *       autograd.</li>
- *   <li><b>Freed memory goes back</b> when a training returns and when a job gives its model lease back
- *       ({@code Engines.trim()}: glibc keeps freed blocks otherwise); not between steps, where the next step reuses
- *       them and giving them back made each step fault its memory in again.</li>
+ *   <li><b>Freed memory goes back</b> when a job gives its model lease back ({@code Engines.trim()}: glibc keeps
+ *       freed blocks otherwise; a caller of the core API alone calls it when its work is done); not between steps,
+ *       where the next step reuses them and giving them back made each step fault its memory in again.</li>
  *   <li><b>Checked before it is taken.</b> A training or segmentation starts only when its estimated peak
  *       ({@link org.slime4j.core.slime.MemoryEstimate}, fitted to measured peaks) fits what the process may still
  *       take ({@link org.slime4j.core.engine.MemoryLimits}: available RAM, cgroups, SLURM, ulimit; a GPU's free

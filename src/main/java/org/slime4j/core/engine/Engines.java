@@ -39,10 +39,11 @@ public final class Engines {
     private static LibC libc;
 
     /**
-     * Returns freed heap memory to the system (glibc's {@code malloc_trim}); a no-op elsewhere. Called when a training
-     * returns and when a job gives its model back, NOT between steps: the next step reuses the blocks glibc keeps,
-     * while returning them made every step fault its memory in again (measured on 2 cores: an epoch at S = 512
-     * 40.1 s with a trim per step and validation, 34.5 s without, the peak RSS 9.05 GB and 9.18 GB).
+     * Returns freed heap memory to the system (glibc's {@code malloc_trim}); a no-op elsewhere. Called when a job
+     * gives its model lease back (every front end's train, segment and folder job), NOT between steps: the next step
+     * reuses the blocks glibc keeps, while returning them made every step fault its memory in again (measured on 2
+     * cores: an epoch at S = 512 40.1 s with a trim per step and validation, 34.5 s without; peak RSS 9.05 and
+     * 9.18 GB).
      */
     public static void trim() {
         LibC c = libc;

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slime4j.core.engine.DeviceChoice;
-import org.slime4j.core.engine.Engines;
 import org.slime4j.core.engine.Execution;
 import org.slime4j.core.model.ModelIdentity;
 import org.slime4j.core.model.StableDiffusion;
@@ -112,17 +111,12 @@ public final class Slime implements AutoCloseable {
 
     /**
      * Trains; {@code cancelled} is polled between steps and keeps the best result so far. The result says what was
-     * kept and why (epochs run, kept epoch, its IoU per image, cancelled or not, the losses). What the training
-     * freed goes back to the system when it returns ({@link Engines#trim}).
+     * kept and why (epochs run, kept epoch, its IoU per image, cancelled or not, the losses).
      */
     public Trained train(TrainingRequest request, SlimeOptions o, Trainer.Listener listener,
                          BooleanSupplier cancelled) {
         synchronized (TRAINING) {
-            try {
-                return trainAlone(request, o, listener, cancelled);
-            } finally {
-                Engines.trim();
-            }
+            return trainAlone(request, o, listener, cancelled);
         }
     }
 
